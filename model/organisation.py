@@ -1,0 +1,159 @@
+"""The organisation: who exists, who reports to whom, who supplies whom, who talks to whom.
+
+:func:`build_organisation` lays out positions as integer indices (the arrays of
+:mod:`~servicesim.model.workforce` are indexed the same way) and wires the service chain as a
+networkx graph: reporting lines, internal supplier links (front office <-> back-office units,
+payroll -> everyone) and peer links inside and across teams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+FRONT, BACK, PAYROLL, MANAGER = 0, 1, 2, 3
+ROLE_NAMES = {FRONT: "front", BACK: "back", PAYROLL: "payroll", MANAGER: "manager"}
+
+
+@dataclass
+class Organisation:
+    """Positions and links. Index ``i`` is one position (a post that a person fills)."""
+
+    role: np.ndarray          # int8 role code per position
+    team: np.ndarray          # front team, back unit (U = payroll unit), or -1 for managers above level 1
+    boss: np.ndarray          # index of the position's manager (-1 for the director)
+    level: np.ndarray         # 0 for staff, 1 for team/unit managers, ... up to the director
+    n_teams: int
+    n_units: int              # customer-facing back-office units; the payroll unit is number n_units
+    front: np.ndarray         # indices of front-office positions
+    back: np.ndarray          # indices of back-office positions (customer units)
+    payroll: np.ndarray       # indices of payroll/HR positions
+    managers: np.ndarray      # indices of manager positions
+    team_manager: np.ndarray  # manager index of each front team
+    unit_manager: np.ndarray  # manager index of each back unit (payroll last)
+    peers: sp.csr_matrix      # row-normalised peer adjacency (staff only) for diffusion
+    graph: nx.Graph
+
+    @property
+    def size(self) -> int:
+        return len(self.role)
+
+    @property
+    def staff(self) -> np.ndarray:
+        return np.flatnonzero(self.role != MANAGER)
+
+
+def _peer_edges(rng: np.random.Generator, groups: list[np.ndarray], k: int, cross: float) -> np.ndarray:
+    """k peer links per person: most inside their own group, a share ``cross`` to anyone."""
+    everyone = np.concatenate(groups)
+    src, dst = [], []
+    for members in groups:
+        if len(members) == 0 or k == 0:
+            continue
+        n_links = len(members) * k
+        s = np.repeat(members, k)
+        inside = members[rng.integers(0, len(members), n_links)]
+        outside = everyone[rng.integers(0, len(everyone), n_links)]
+        d = np.where(rng.random(n_links) < cross, outside, inside)
+        keep = s != d
+        src.append(s[keep])
+        dst.append(d[keep])
+    if not src:
+        return np.empty((0, 2), dtype=np.int64)
+    edges = np.stack([np.concatenate(src), np.concatenate(dst)], axis=1)
+    edges = np.sort(edges, axis=1)
+    return np.unique(edges, axis=0)
+
+
+def build_organisation(p: dict, rng: np.random.Generator) -> Organisation:
+    """Lay out the organisation described by the parameters ``p``."""
+    n_teams, team_size, n_units = int(p["teams"]), int(p["team_size"]), int(p["backoffice_units"])
+    n_front = n_teams * team_size
+    unit_size = max(1, round(p["backoffice_ratio"] * n_front / n_units))
+    n_staff_guess = n_front + unit_size * n_units
+    payroll_size = max(1, round(p["payroll_ratio"] * n_staff_guess / 100))
+
+    role, team = [], []
+    role += [FRONT] * n_front
+    team += list(np.repeat(np.arange(n_teams), team_size))
+    role += [BACK] * (unit_size * n_units)
+    team += list(np.repeat(np.arange(n_units), unit_size))
+    role += [PAYROLL] * payroll_size
+    team += [n_units] * payroll_size
+    n_staff = len(role)
+
+    # Level-1 managers: one per front team, one per back unit, one for payroll.
+    n_groups = n_teams + n_units + 1
+    level1 = np.arange(n_staff, n_staff + n_groups)
+    role += [MANAGER] * n_groups
+    team += list(range(n_teams)) + list(range(n_units + 1))
+    levels = [0] * n_staff + [1] * n_groups
+    boss = [-1] * (n_staff + n_groups)
+    group_of_staff = np.concatenate([np.asarray(team[:n_front]), n_teams + np.asarray(team[n_front:n_staff])])
+    for i in range(n_staff):
+        boss[i] = int(level1[group_of_staff[i]])
+
+    # Higher levels: groups of `span` managers under one manager, up to a single director.
+    span = int(p["span_of_control"])
+    current, lvl = list(level1), 1
+    while len(current) > 1:
+        lvl += 1
+        parents = []
+        for start in range(0, len(current), span):
+            idx = len(role)
+            role.append(MANAGER)
+            team.append(-1)
+            levels.append(lvl)
+            boss.append(-1)
+            for child in current[start:start + span]:
+                boss[child] = idx
+            parents.append(idx)
+        current = parents
+
+    role_a = np.asarray(role, dtype=np.int8)
+    team_a = np.asarray(team, dtype=np.int32)
+    boss_a = np.asarray(boss, dtype=np.int64)
+    level_a = np.asarray(levels, dtype=np.int8)
+    front = np.flatnonzero(role_a == FRONT)
+    back = np.flatnonzero(role_a == BACK)
+    payroll = np.flatnonzero(role_a == PAYROLL)
+    managers = np.flatnonzero(role_a == MANAGER)
+
+    # Peer links: inside front teams and back units, some across.
+    groups = [front[team_a[front] == t] for t in range(n_teams)]
+    groups += [back[team_a[back] == u] for u in range(n_units)] + [payroll]
+    edges = _peer_edges(rng, groups, int(p["peer_links"]), float(p["cross_team_links"]))
+    n = len(role_a)
+    if len(edges):
+        adj = sp.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n)).tocsr()
+        adj = adj + adj.T
+        adj.data[:] = 1.0
+        deg = np.asarray(adj.sum(axis=1)).ravel()
+        inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
+        peers = sp.diags(inv) @ adj
+    else:
+        peers = sp.csr_matrix((n, n))
+
+    graph = nx.Graph()
+    for i in range(n):
+        graph.add_node(i, role=ROLE_NAMES[int(role_a[i])], team=int(team_a[i]), level=int(level_a[i]))
+    graph.add_edges_from(((int(i), int(boss_a[i])) for i in range(n) if boss_a[i] >= 0), kind="reports_to")
+    # Internal supplier links: every front employee has a counterpart in each customer unit;
+    # payroll/HR serves every employee.
+    team_manager = level1[:n_teams]
+    unit_manager = level1[n_teams:]
+    for u in range(n_units):
+        members = back[team_a[back] == u]
+        graph.add_edges_from(((int(members[j % len(members)]), int(f)) for j, f in enumerate(front)), kind="supplies")
+    graph.add_edges_from(((int(payroll[j % len(payroll)]), int(s)) for j, s in enumerate(np.arange(n))
+                          if role_a[s] != PAYROLL), kind="payroll")
+    graph.add_edges_from(((int(a), int(b)) for a, b in edges if not graph.has_edge(int(a), int(b))), kind="peer")
+
+    return Organisation(
+        role=role_a, team=team_a, boss=boss_a, level=level_a, n_teams=n_teams, n_units=n_units,
+        front=front, back=back, payroll=payroll, managers=managers,
+        team_manager=team_manager, unit_manager=unit_manager, peers=peers.tocsr(), graph=graph,
+    )

@@ -1,0 +1,172 @@
+"""Scenarios: a preset plus parameter overrides plus scheduled interventions, read from TOML.
+
+A scenario file looks like::
+
+    description = "One line shown by `servicesim scenarios`"
+    category = "sector"        # "style" for the management-style presets
+    extends = "hierarchical"   # optional: a preset name or a path, resolved first
+    [params]
+    novelty = 0.45
+    [[interventions]]
+    day = 120
+    kind = "style_change"
+    style = "bersin"
+
+This module reads files; the model itself never does I/O.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from . import params as P
+from .errors import ParamError, ScenarioError
+from .interventions import Intervention, make
+
+PRESET_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+_TOP_KEYS = {"description", "category", "extends", "params", "interventions", "name"}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A complete, validated model input."""
+
+    name: str
+    description: str
+    params: Mapping[str, Any]
+    interventions: tuple[Intervention, ...] = ()
+    category: str = "custom"
+    style: str | None = None  # the style preset this scenario stands on, if any
+
+    def with_params(self, overrides: Mapping[str, Any], source: str = "--set") -> "Scenario":
+        return replace(self, params=P.validate(overrides, source=source, base=self.params))
+
+
+def _preset_dir() -> Path:
+    # Editable installs map servicesim.scenarios to the repository's scenarios/ folder.
+    try:
+        import servicesim.scenarios as pkg
+
+        return Path(pkg.__file__).resolve().parent
+    except ImportError:  # pragma: no cover - running from a bare checkout
+        return PRESET_DIR
+
+
+def preset_paths() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(_preset_dir().glob("*.toml"))}
+
+
+def _read(path: Path) -> dict:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ScenarioError(f"scenario file '{path}' does not exist") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"scenario file '{path}' is a directory, not a TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"scenario file '{path}' is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(f"scenario file '{path}' is not UTF-8 text") from None
+
+
+def list_scenarios() -> list[tuple[str, str, str]]:
+    """(name, category, one-line description) of every shipped preset, styles first."""
+    rows = []
+    for name, path in preset_paths().items():
+        data = _read(path)
+        rows.append((name, str(data.get("category", "custom")), str(data.get("description", ""))))
+    order = {"style": 0, "sector": 1}
+    return sorted(rows, key=lambda r: (order.get(r[1], 2), r[0]))
+
+
+def style_names() -> list[str]:
+    return [name for name, cat, _ in list_scenarios() if cat == "style"]
+
+
+def style_params(style: str) -> dict[str, Any]:
+    """The management-style parameters a style preset sets (over the defaults)."""
+    if style not in style_names():
+        raise ScenarioError(f"style '{style}' is unknown; allowed: {', '.join(style_names())}")
+    full = load_scenario(style).params
+    return {k: full[k] for k in P.STYLE_PARAMS}
+
+
+def _resolve(ref: str, relative_to: Path | None) -> Path:
+    presets = preset_paths()
+    if ref in presets:
+        return presets[ref]
+    path = Path(ref)
+    if path.suffix == ".toml" or path.exists() or "/" in ref:
+        if not path.is_absolute() and relative_to is not None and not path.exists():
+            path = relative_to / path
+        return path
+    raise ScenarioError(
+        f"scenario '{ref}' is neither a preset nor a file; allowed presets: {', '.join(presets)}"
+    )
+
+
+def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | None = None, *, _seen: tuple = ()) -> Scenario:
+    """Load a preset by name or a TOML file by path, resolving ``extends`` chains."""
+    path = _resolve(str(ref), None) if not isinstance(ref, Path) else ref
+    if path.resolve() in _seen:
+        raise ScenarioError(f"scenario file '{path}': 'extends' forms a cycle")
+    data = _read(path)
+    src = f"scenario '{path.name}'"
+    extra = set(data) - _TOP_KEYS
+    if extra:
+        raise ScenarioError(f"{src}: key '{sorted(extra)[0]}' is unknown; allowed: {', '.join(sorted(_TOP_KEYS))}")
+    base_params: Mapping[str, Any] | None = None
+    interventions: list[Intervention] = []
+    style = None
+    if "extends" in data:
+        if not isinstance(data["extends"], str):
+            raise ScenarioError(f"{src}: 'extends' = {data['extends']!r} must be a preset name or a path")
+        parent = load_scenario(_resolve(data["extends"], path.parent), _seen=_seen + (path.resolve(),))
+        base_params, interventions, style = parent.params, list(parent.interventions), parent.style
+    values = data.get("params", {})
+    if not isinstance(values, dict):
+        raise ScenarioError(f"{src}: 'params' must be a table of name = value")
+    params = P.validate(values, source=src, base=base_params)
+    raw = data.get("interventions", [])
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise ScenarioError(f"{src}: 'interventions' must be an array of tables ([[interventions]])")
+    for item in raw:
+        item = dict(item)
+        if "kind" not in item or "day" not in item:
+            raise ScenarioError(f"{src}: every [[interventions]] needs 'day' and 'kind'")
+        interventions.append(make(str(item.pop("kind")), item.pop("day"), source=src, **item))
+    category = str(data.get("category", "custom"))
+    if category == "style":
+        style = path.stem
+    scenario = Scenario(
+        name=str(data.get("name", path.stem)),
+        description=str(data.get("description", "")),
+        params=params,
+        interventions=tuple(sorted(interventions, key=lambda iv: iv.day)),
+        category=category,
+        style=style,
+    )
+    if overrides:
+        scenario = scenario.with_params(overrides)
+    return scenario
+
+
+def with_style(scenario: Scenario, style: str) -> Scenario:
+    """The same scenario under another management style preset."""
+    return replace(scenario, params=P.validate(style_params(style), base=scenario.params), style=style,
+                   name=f"{scenario.name}@{style}" if scenario.category != "style" else style)
+
+
+def scenario_from_params(values: Mapping[str, Any], name: str = "custom",
+                         interventions: tuple[Intervention, ...] = ()) -> Scenario:
+    return Scenario(name=name, description="", params=P.validate(values), interventions=tuple(interventions))
+
+
+__all__ = [
+    "Scenario", "load_scenario", "list_scenarios", "style_names", "style_params", "with_style",
+    "scenario_from_params", "ParamError", "ScenarioError",
+]

@@ -1,0 +1,1 @@
+"""servicesim viz."""
