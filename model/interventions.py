@@ -23,7 +23,7 @@ KINDS: dict[str, tuple[str, dict[str, Param]]] = {
         "A training programme on top of the usual effort",
         {o.name: o for o in (
             _o("intensity", "Extra training effort while the programme runs", "0-1", 0.8, 0.0, 1.0),
-            _o("duration", "Working days the programme runs", "days", 20, 1, 500, "int"),
+            _o("duration", "Working days the programme runs", "days", 20, 1, 100_000, "int"),
         )},
     ),
     "job_swap": (
@@ -35,7 +35,7 @@ KINDS: dict[str, tuple[str, dict[str, Param]]] = {
     "mystery_customer": (
         "Mystery-customer reports: everyone sees the service through the customer's eyes",
         {o.name: o for o in (
-            _o("duration", "Working days the programme runs", "days", 60, 1, 500, "int"),
+            _o("duration", "Working days the programme runs", "days", 60, 1, 100_000, "int"),
         )},
     ),
     "simplification": (
@@ -48,7 +48,7 @@ KINDS: dict[str, tuple[str, dict[str, Param]]] = {
         "A programme that recognises and celebrates good service",
         {o.name: o for o in (
             _o("intensity", "Extra recognition while the programme runs", "0-1", 0.6, 0.0, 1.0),
-            _o("duration", "Working days the programme runs", "days", 60, 1, 500, "int"),
+            _o("duration", "Working days the programme runs", "days", 60, 1, 100_000, "int"),
         )},
     ),
     "style_change": (
@@ -61,7 +61,7 @@ KINDS: dict[str, tuple[str, dict[str, Param]]] = {
         "A surge in customer requests",
         {o.name: o for o in (
             _o("multiplier", "Factor on the arrival rate during the surge", "x", 1.5, 0.1, 10.0),
-            _o("duration", "Working days the surge lasts", "days", 20, 1, 500, "int"),
+            _o("duration", "Working days the surge lasts", "days", 20, 1, 100_000, "int"),
         )},
     ),
     "backoffice_incident": (
@@ -69,7 +69,7 @@ KINDS: dict[str, tuple[str, dict[str, Param]]] = {
         {o.name: o for o in (
             _o("unit", "Unit hit: 0.. for customer units, -1 for payroll", "index", 0, -1, 49, "int"),
             _o("severity", "Accuracy lost while the incident lasts", "0-1", 0.3, 0.0, 1.0),
-            _o("duration", "Working days the incident lasts", "days", 20, 1, 500, "int"),
+            _o("duration", "Working days the incident lasts", "days", 20, 1, 100_000, "int"),
         )},
     ),
 }
