@@ -105,11 +105,12 @@ def cmd_scenarios(args) -> int:
 # --- run ---------------------------------------------------------------------------------------------
 def summary_table(results: dict[str, dict], keys=None) -> str:
     keys = keys or [k for k in METRICS if any(k in r for r in results.values())]
-    label_w = max(len(METRICS[k].label) + len(METRICS[k].unit) + 3 for k in keys)
+    label_w = max(len(METRICS[k].label) + len(METRICS[k].unit) + 3 for k in keys)  # upper bound
     col_w = max(12, *(len(n) for n in results))
     lines = [" " * label_w + "  " + "  ".join(n.rjust(col_w) for n in results)]
     for k in keys:
-        label = f"{METRICS[k].label} ({METRICS[k].unit})"
+        unit = METRICS[k].unit
+        label = METRICS[k].label if unit.startswith("per ") or unit in ("share", "share per year") else f"{METRICS[k].label} ({unit})"
         lines.append(label.ljust(label_w) + "  " + "  ".join(fmt(k, r.get(k)).rjust(col_w) for r in results.values()))
     return "\n".join(lines)
 

@@ -174,8 +174,8 @@ class Workforce:
         self.stress += p["stress_rate"] * (np.clip(stress_target, 0.0, 1.0) - self.stress)
         gap = (self.autonomy() - self.preferred_autonomy()) / 0.3
         autonomy_fit = 1.0 - np.minimum(gap ** 2, 2.0)                # too little and too much both hurt
-        target = (0.3 + 0.18 * autonomy_fit + 0.25 * (self.success - 0.5) + 0.2 * recog
-                  + 0.15 * self.alignment - 0.2 * micro - 0.3 * self.stress + 0.15)
+        target = (0.45 + 0.18 * autonomy_fit + 0.25 * (self.success - 0.5) + 0.2 * recog
+                  + 0.15 * self.alignment - 0.2 * micro - 0.3 * self.stress)
         self.engagement += p["engagement_rate"] * (np.clip(target, 0.0, 1.0) - self.engagement)
         self.engagement = np.clip(self.engagement, 0.0, 1.0)
         self.stress = np.clip(self.stress, 0.0, 1.0)
