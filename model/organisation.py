@@ -112,6 +112,15 @@ def build_organisation(p: dict, rng: np.random.Generator) -> Organisation:
                 boss[child] = idx
             parents.append(idx)
         current = parents
+    while lvl < int(p["hierarchy_depth"]):   # extra layers of management above
+        lvl += 1
+        idx = len(role)
+        role.append(MANAGER)
+        team.append(-1)
+        levels.append(lvl)
+        boss.append(-1)
+        boss[current[0]] = idx
+        current = [idx]
 
     role_a = np.asarray(role, dtype=np.int8)
     team_a = np.asarray(team, dtype=np.int32)

@@ -83,6 +83,7 @@ _PARAMS: list[Param] = [
     _p("backoffice_ratio", "Back-office staff per front-office employee (customer-facing units)", "ratio", 0.3, 0.02, 2.0, "organisation", reset_only=True),
     _p("payroll_ratio", "Payroll/HR staff per hundred employees", "per 100", 1.5, 0.2, 10.0, "organisation", reset_only=True),
     _p("span_of_control", "Managers reporting to each manager above team level", "people", 5, 2, 50, "organisation", "int", True),
+    _p("hierarchy_depth", "Management levels from team manager up to the director (at least what the span needs)", "levels", 3, 2, 8, "organisation", "int", True),
     _p("peer_links", "Peer links per employee (knowledge and culture spread along them)", "links", 4, 0, 20, "organisation", "int", True),
     _p("cross_team_links", "Share of peer links that cross team boundaries", "share", 0.15, 0.0, 1.0, "organisation", reset_only=True),
     # --- demand -----------------------------------------------------------------------------

@@ -241,3 +241,53 @@ def test_abandonment_grows_when_customers_are_impatient():
     patient = run("hierarchical", patience_days=20.0)
     impatient = run("hierarchical", patience_days=1.0)
     assert impatient["requests_abandoned"] > patient["requests_abandoned"]
+
+
+def test_a_deeper_hierarchy_makes_big_decisions_climb_further():
+    flat = run("hierarchical", hierarchy_depth=2, authority_mean=0.6, days=60)
+    tall = run("hierarchical", hierarchy_depth=6, authority_mean=0.6, days=60)
+    assert tall["escalation_rate"] > flat["escalation_rate"]
+    assert tall["resolution_time_days"] > flat["resolution_time_days"]
+
+
+def test_the_organisation_is_a_service_chain_graph_of_mesa_agents():
+    m = ServiceModel({**SMALL, "style_spread": 0.1}, seed=1)
+    g = m.graph
+    assert g.number_of_nodes() == len(m.agents) == m.org.size
+    kinds = {d["kind"] for _, _, d in g.edges(data=True)}
+    assert kinds == {"reports_to", "supplies", "payroll", "peer"}
+    roles = {type(a).__name__ for a in m.agents}
+    assert roles == {"FrontOfficeEmployee", "BackOfficeEmployee", "PayrollEmployee", "Manager"}
+    director = [a for a in m.agents if a.role == "manager" and a.manager is None]
+    assert len(director) == 1 and director[0].authority_limit == 1.0
+    front = m.agents.select(lambda a: a.role == "front")
+    assert len(front) == SMALL["teams"] * SMALL["team_size"]
+    # every front employee reaches the director through reporting lines
+    a = front[0]
+    chain = []
+    while a.manager is not None:
+        a = a.manager
+        chain.append(a.level)
+    assert chain == sorted(chain) and a is director[0]
+    # managers carry their own styles (spread around the organisation's)
+    delegation = [mgr.style()["delegation"] for mgr in m.agents if mgr.role == "manager"]
+    assert np.std(delegation) > 0.02
+
+
+def test_a_request_can_be_followed_through_the_chain():
+    sc = load_scenario("hierarchical", {**SMALL, "back_office_share": 0.6})
+    m = ServiceModel(sc.params, seed=4, record_journeys=True).run(30)
+    rid = m.latest_unhappy_request()
+    assert rid is not None
+    events = m.journey(rid)
+    assert events[0]["stage"] == "arrive"
+    assert events[-1]["stage"] in ("resolve", "abandon")
+    assert m.outcome(rid)["score"] <= 2.5
+    why = m.explain(rid)
+    assert any("dissatisfied" in line or "gave up" in line for line in why)
+    # a request that went through escalation and hand-offs shows them, in order of days
+    long = next(i for i in range(2000) if {"escalate", "handoff"} <= {e["stage"] for e in m.journey(i)})
+    days = [e["day"] for e in m.journey(long)]
+    assert days == sorted(days)
+    outcome = m.outcome(long)
+    assert outcome["extra_people"] >= 2
