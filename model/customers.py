@@ -51,8 +51,9 @@ class CustomerBase:
     def count(self) -> int:
         return len(self.active_ids)
 
-    def pick_requesters(self, n: int) -> np.ndarray:
-        return self.active_ids[self.rng.integers(0, len(self.active_ids), n)]
+    def pick_requesters(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` customers who get in touch today, drawn from ``rng`` (the day's demand stream)."""
+        return self.active_ids[rng.integers(0, len(self.active_ids), n)]
 
     def experience(self, cust: np.ndarray, performance: np.ndarray, score: np.ndarray,
                    p: dict) -> np.ndarray:

@@ -40,11 +40,17 @@ class ServiceModel(mesa.Model):
         self.intervention_log: list[Intervention] = []
         self._expiries: list[tuple[int, Any]] = []
 
-        self.org = build_organisation(self.p, self.rng)
-        self.people = Workforce(self.p, self.org, self.rng)
-        self.customers = CustomerBase(self.p, self.org.n_teams, int(self.p["team_size"]), self.rng)
+        # Independent sub-streams of the seeded generator, one per source of chance, so that two
+        # runs with the same seed share their organisation, people and customer stream even when
+        # management differs (common random numbers). Demand is re-seeded each day from its key.
+        org_rng, people_rng, customer_rng, work_rng = self.rng.spawn(4)
+        demand_key = int(self.rng.integers(2**62))
+        self.org = build_organisation(self.p, org_rng)
+        self.people = Workforce(self.p, self.org, people_rng)
+        self.customers = CustomerBase(self.p, self.org.n_teams, int(self.p["team_size"]), customer_rng)
         self.journal = Journal() if record_journeys else None
-        self.chain = ServiceChain(self.p, self.org, self.people, self.customers, self.rng, self.journal)
+        self.chain = ServiceChain(self.p, self.org, self.people, self.customers, work_rng, self.journal,
+                                  demand_key=demand_key)
         self.graph = self.org.graph
 
         # Mesa: the organisation as a network space, one agent per post.

@@ -131,6 +131,7 @@ _PARAMS: list[Param] = [
     _p("knowledge_sharing", "Daily share of a knowledge gap closed with peers", "per day", 0.02, 0.0, 0.5, "employees"),
     _p("tolerance_mean", "Mean autonomy a person handles well (their tolerance)", "0-1", 0.55, 0.0, 1.0, "employees", reset_only=True),
     _p("tolerance_sd", "Spread of autonomy tolerance between people", "sd", 0.2, 0.0, 0.5, "employees", reset_only=True),
+    _p("tolerance_learning", "Daily drift of a person's autonomy tolerance towards the autonomy they live with", "per day", 0.003, 0.0, 0.1, "employees"),
     _p("engagement_rate", "Daily speed at which engagement follows its drivers", "per day", 0.05, 0.0, 1.0, "employees"),
     _p("stress_rate", "Daily speed at which stress follows pressure and incidents", "per day", 0.15, 0.0, 1.0, "employees"),
     _p("standard_erosion", "Daily drift of the quality standard towards corner-cutting practice", "per day", 0.03, 0.0, 0.5, "employees"),

@@ -132,8 +132,9 @@ class ServiceChain:
     """Moves requests through the chain, one working day at a time."""
 
     def __init__(self, p: dict, org: Organisation, people: Workforce, customers: CustomerBase,
-                 rng: np.random.Generator, journal: Journal | None = None):
+                 rng: np.random.Generator, journal: Journal | None = None, demand_key: int = 0):
         self.p, self.org, self.people, self.customers, self.rng = p, org, people, customers, rng
+        self.demand_key = demand_key
         self.pool = RequestPool()
         self.journal = journal
         self.next_id = 0
@@ -159,13 +160,17 @@ class ServiceChain:
 
     # --- 1. arrivals ---------------------------------------------------------------------------
     def arrive(self, day: int) -> int:
-        """New requests from the customer base (Poisson arrivals)."""
-        p, rng = self.p, self.rng
+        """New requests from the customer base (Poisson arrivals).
+
+        Each day's demand has its own stream, keyed by the day: the same seed brings the same
+        requests whatever happened inside the organisation before (common random numbers)."""
+        p = self.p
+        rng = np.random.default_rng([self.demand_key, day])
         rate = self.customers.count * p["request_rate"] * self.demand_factor
         n = int(rng.poisson(rate))
         if n == 0 or self.customers.count == 0:
             return 0
-        cust = self.customers.pick_requesters(n)
+        cust = self.customers.pick_requesters(n, rng)
         m = p["complexity_mean"]
         complexity = rng.beta(4 * m, 4 * (1 - m), n)
         a = min(max(p["authority_mean"], 0.01), 0.99)
@@ -315,7 +320,7 @@ class ServiceChain:
             team = pool["team"][d]
             levels_up = org.level[dm].astype(float)
             k_mgr = team_knowledge[team] * p["manager_knowledge"] ** levels_up    # knowledge thins out upwards
-            a_mgr = people.style_of("values_emphasis")[dm] * people.style_of("consistency")[dm]
+            a_mgr = people.style_of("values_emphasis")[dm] * people.lived_consistency()[dm]
             cx = pool["complexity"][d]
             fit = np.where(pool["novel"][d], improvised_fit(people.skill[dm], k_mgr, a_mgr, cx),
                            routine_fit(people.skill[dm], cx, people.style_of("procedure_adherence")[dm]))

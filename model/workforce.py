@@ -22,6 +22,11 @@ def authority_of_level(level: np.ndarray, top: int) -> np.ndarray:
     return np.where(level >= top, 1.0, 1.0 - 0.3 ** level.astype(float))
 
 
+#: Style parameters that change the day a new style is announced; the others are practices.
+ANNOUNCED = ("values_emphasis",)
+PRACTICES = ("delegation", "micromanagement", "procedure_adherence", "training", "coaching", "recognition")
+
+
 class Styles:
     """Management style per manager position, with gradual transitions (C8)."""
 
@@ -50,11 +55,21 @@ class Styles:
         self.duration = 0
 
     def change_to(self, p: dict, day: int, transition_days: int) -> None:
-        """Start moving every manager towards the style ``p`` over ``transition_days``."""
+        """Start moving every manager towards the style ``p`` over ``transition_days``.
+
+        The new values are announced at once; practices follow only as managers learn the new
+        posture (C8), so for a while what is said and what is done disagree (C5)."""
         self.start = {k: self._progress(k, day) for k in STYLE_PARAMS}
         self.target = {k: np.full(len(self._noise[k]), float(p[k])) for k in STYLE_PARAMS}
+        for k in ANNOUNCED:
+            self.start[k] = self.target[k]
         self.t0, self.duration = day, max(0, int(transition_days))
         self.advance(day)
+
+    def practice_gap(self) -> np.ndarray:
+        """Per manager: how far practices still are from the announced style (0 outside transitions)."""
+        gaps = [np.abs(self._bounded(k, self.target[k]) - self.current[k]) for k in PRACTICES]
+        return np.mean(gaps, axis=0)
 
     def _progress(self, k: str, day: int) -> np.ndarray:
         if self.duration == 0:
@@ -113,6 +128,14 @@ class Workforce:
         out = s[np.where(self.org.boss >= 0, self.org.boss, np.arange(len(s)))]
         out[self.org.managers] = s[self.org.managers]
         return out
+
+    def lived_consistency(self) -> np.ndarray:
+        """Role-model consistency as people see it: the style's, less any gap between the values
+        announced and the practices still in force."""
+        gap = self.styles.practice_gap()
+        boss = np.where(self.org.boss >= 0, self.org.boss, np.arange(len(gap)))
+        lived = self.style_of("consistency") * (1.0 - np.minimum(1.0, 2.0 * gap[boss]))
+        return lived
 
     def preferred_autonomy(self) -> np.ndarray:
         """The latitude a person handles well: their tolerance, tempered by competence (C7)."""
@@ -178,6 +201,8 @@ class Workforce:
                   + 0.15 * self.alignment - 0.2 * micro - 0.3 * self.stress)
         self.engagement += p["engagement_rate"] * (np.clip(target, 0.0, 1.0) - self.engagement)
         self.engagement = np.clip(self.engagement, 0.0, 1.0)
+        # people grow used to the latitude they live with (what they can handle is partly learned)
+        self.tolerance += p["tolerance_learning"] * (self.autonomy() - self.tolerance)
         self.stress = np.clip(self.stress, 0.0, 1.0)
 
     def cut_corners(self, p: dict) -> None:
@@ -195,7 +220,7 @@ class Workforce:
     def absorb_culture(self, p: dict) -> None:
         """Alignment spreads along peer links, is pulled by managers' example where the means to
         act exist, reinforced by recognition, and eroded by slogans practice contradicts (C5)."""
-        emph, cons = self.style_of("values_emphasis"), self.style_of("consistency")
+        emph, cons = self.style_of("values_emphasis"), self.lived_consistency()
         recog = np.minimum(1.0, self.style_of("recognition") + self.extra_recognition)
         a = self.alignment
         diffusion = p["culture_diffusion"] * (self.org.peers @ a - a) * (self.role != MANAGER)

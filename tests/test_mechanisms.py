@@ -263,7 +263,7 @@ def test_the_organisation_is_a_service_chain_graph_of_mesa_agents():
     front = m.agents.select(lambda a: a.role == "front")
     assert len(front) == SMALL["teams"] * SMALL["team_size"]
     # every front employee reaches the director through reporting lines
-    a = front[0]
+    a = front.to_list()[0]
     chain = []
     while a.manager is not None:
         a = a.manager
@@ -291,3 +291,31 @@ def test_a_request_can_be_followed_through_the_chain():
     assert days == sorted(days)
     outcome = m.outcome(long)
     assert outcome["extra_people"] >= 2
+
+
+def test_a_style_change_announces_values_before_practices_follow():
+    """C5/C8: during a transition the new values are proclaimed while practices lag, and the gap
+    reads as inconsistency until the practices catch up."""
+    m = ServiceModel(load_scenario("hierarchical", SMALL).params, seed=1)
+    stated = m.people.lived_consistency()[m.org.staff].mean()
+    m.intervene("style_change", style="bersin", transition_days=40)
+    m.run(2)
+    assert m.people.styles.current["values_emphasis"].mean() == pytest.approx(0.9, abs=0.05)
+    during = m.people.lived_consistency()[m.org.staff]
+    assert during.mean() < 0.5 * m.people.style_of("consistency")[m.org.staff].mean()
+    m.run(45)
+    after = m.people.lived_consistency()[m.org.staff]
+    assert after.mean() == pytest.approx(m.people.style_of("consistency")[m.org.staff].mean())
+    assert after.mean() > stated
+
+
+def test_people_grow_used_to_the_latitude_they_live_with():
+    """Autonomy tolerance is partly learned: long control lowers it, latitude raises it."""
+    def tolerance(style, learning):
+        m = ServiceModel(load_scenario(style, {**SMALL, "tolerance_learning": learning}).params, seed=2)
+        before = m.people.tolerance[m.org.staff].mean()
+        m.run(120)
+        return m.people.tolerance[m.org.staff].mean() - before
+    assert tolerance("hierarchical", 0.01) < -0.05
+    assert tolerance("bersin", 0.01) > tolerance("hierarchical", 0.01) + 0.1
+    assert tolerance("hierarchical", 0.0) == pytest.approx(0.0, abs=0.03)   # only turnover moves it
