@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-all bench ui clean-venv
+.PHONY: demo test test-all bench ui assets clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"servicesim needs Python >= 3.12, found {sys.version.split()[0]} (see .python-version)"'
@@ -14,19 +14,31 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -e '.[test]' >> $(VENV)/install.log 2>&1 || { tail -30 $(VENV)/install.log; exit 1; }
 	touch $(STAMP)
 
-## The headline: bersin vs hierarchical styles over a simulated year.
+## The headline: the four management styles over a simulated year, 10 paired replicates,
+## 95 % intervals; prints the key results and writes results/headline/report/report.md.
+## Running it again resumes (nothing re-run) and rewrites the report.
 demo: $(STAMP)
-	$(BIN)/servicesim compare-presets hierarchical bersin --days 250 --seed 1
+	$(BIN)/servicesim sweep bersin_vs_hierarchical --out results/headline --replicates 10 --days 250
+	$(BIN)/servicesim report results/headline
+
+## Offline JavaScript for the browser app (the CDN is unreachable): fills .assets-cache/ once.
+assets: $(STAMP)
+	$(BIN)/python -m servicesim.viz.assets --quiet
+
+## The browser app: explore, compare, follow a request (EN/FR), offline.
+ui: assets
+	$(BIN)/servicesim ui --host $${HOST:-127.0.0.1} --port $${PORT:-8765}
 
 ## The test suite (fast tests; `make test-all` adds the slow statistical ones).
-test: $(STAMP)
+test: $(STAMP) assets
 	$(BIN)/python -m pytest -q -m 'not slow'
 
-test-all: $(STAMP)
+test-all: $(STAMP) assets
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean-venv:
 	rm -rf $(VENV)

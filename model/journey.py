@@ -56,12 +56,26 @@ class Journal:
                 return {"day": day, **{k: float(v[j[0]]) for k, v in fields.items()}}
         return None
 
-    def latest_unhappy(self, threshold: float = 2.5) -> int | None:
+    def latest_unhappy(self, threshold: float = 2.5, served_only: bool = False) -> int | None:
+        """The last request whose customer scored ``threshold`` or less (``served_only``: skip
+        customers who gave up waiting)."""
         for ids, _day, fields in reversed(self.outcomes):
-            bad = np.flatnonzero(fields["score"] <= threshold)
+            bad = fields["score"] <= threshold
+            if served_only and "abandoned" in fields:
+                bad &= fields["abandoned"] == 0
+            bad = np.flatnonzero(bad)
             if len(bad):
                 return int(ids[bad[-1]])
         return None
+
+    def recent(self, n: int) -> list[int]:
+        """The ``n`` requests that ended last (resolved or abandoned), newest last."""
+        out: list[int] = []
+        for ids, _day, _fields in reversed(self.outcomes):
+            out[:0] = [int(i) for i in ids[-(n - len(out)):]]
+            if len(out) >= n:
+                break
+        return out
 
 
 def describe(event: dict) -> str:

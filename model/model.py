@@ -117,6 +117,22 @@ class ServiceModel(mesa.Model):
         self.people.run_payroll(self.p, float(acc.mean()) if len(acc) else 0.0)
 
     # --- interventions ---------------------------------------------------------------------------------
+    def set_params(self, changes: Mapping[str, Any], source: str = "") -> None:
+        """Change parameters of a running model from tomorrow on (a manager's decision, a new
+        market). Structural parameters (``reset_only`` in the schema) need a new model; a style
+        parameter set here applies to every manager at once, leaving the other style parameters
+        and any transition under way as they are."""
+        for name in changes:
+            if name in P.SCHEMA and P.SCHEMA[name].reset_only:
+                raise ParamError(f"parameter '{name}' shapes the organisation and takes effect only in a new "
+                                 f"model (reset); allowed live: parameters not marked reset-only",
+                                 name=name, value=changes[name], problem="reset_only")
+        valid = P.validate(changes, source=source, base=self.p)
+        self.p.update({k: valid[k] for k in changes})
+        for name in changes:
+            if name in P.STYLE_PARAMS:
+                self.people.styles.set_param(name, self.p[name])
+
     def intervene(self, kind: str, **options: Any) -> Intervention:
         """Apply an intervention now (live), and log it at today's date."""
         iv = make(kind, self.day, source="live intervention", **options)
@@ -325,5 +341,11 @@ class ServiceModel(mesa.Model):
     def explain(self, request_id: int) -> list[str]:
         return explain(self.outcome(request_id))
 
-    def latest_unhappy_request(self) -> int | None:
-        return None if self.journal is None else self.journal.latest_unhappy()
+    def latest_unhappy_request(self, served_only: bool = False) -> int | None:
+        """The last request that ended with an unhappy customer (``served_only``: one who was
+        served, not one who gave up waiting)."""
+        return None if self.journal is None else self.journal.latest_unhappy(served_only=served_only)
+
+    def recent_requests(self, n: int = 8) -> list[int]:
+        """The ``n`` requests that ended last, newest last (needs ``record_journeys=True``)."""
+        return [] if self.journal is None else self.journal.recent(int(n))

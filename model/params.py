@@ -49,25 +49,30 @@ class Param:
                 value = int(text) if self.kind == "int" and text.lstrip("+-").isdigit() else float(text)
             except ValueError:
                 raise ParamError(
-                    f"parameter '{self.name}'{where}: {value!r} is not a number; allowed: {self.allowed()}"
+                    f"parameter '{self.name}'{where}: {value!r} is not a number; allowed: {self.allowed()}",
+                    name=self.name, value=value, problem="not_a_number", allowed=self.allowed(),
                 ) from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ParamError(
                 f"parameter '{self.name}'{where}: {value!r} has type {type(value).__name__}; "
-                f"allowed: {self.allowed()}"
+                f"allowed: {self.allowed()}",
+                name=self.name, value=value, problem="wrong_type", allowed=self.allowed(),
             )
         if isinstance(value, float) and not math.isfinite(value):
-            raise ParamError(f"parameter '{self.name}'{where}: {value!r} is not finite; allowed: {self.allowed()}")
+            raise ParamError(f"parameter '{self.name}'{where}: {value!r} is not finite; allowed: {self.allowed()}",
+                             name=self.name, value=value, problem="not_finite", allowed=self.allowed())
         if self.kind == "int":
             if float(value) != int(value):
                 raise ParamError(
-                    f"parameter '{self.name}'{where}: {value!r} is not an integer; allowed: {self.allowed()}"
+                    f"parameter '{self.name}'{where}: {value!r} is not an integer; allowed: {self.allowed()}",
+                    name=self.name, value=value, problem="not_an_integer", allowed=self.allowed(),
                 )
             value = int(value)
         else:
             value = float(value)
         if not (self.low <= value <= self.high):
-            raise ParamError(f"parameter '{self.name}'{where}: {value!r} is out of range; allowed: {self.allowed()}")
+            raise ParamError(f"parameter '{self.name}'{where}: {value!r} is out of range; allowed: {self.allowed()}",
+                             name=self.name, value=value, problem="out_of_range", allowed=self.allowed())
         return value
 
 
@@ -167,7 +172,8 @@ def unknown_param_error(name: str, source: str = "") -> ParamError:
     where = f" in {source}" if source else ""
     close = difflib.get_close_matches(name, SCHEMA, n=1)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return ParamError(f"unknown parameter '{name}'{where}{hint}; see `servicesim params` for the {len(SCHEMA)} allowed names")
+    return ParamError(f"unknown parameter '{name}'{where}{hint}; see `servicesim params` for the {len(SCHEMA)} allowed names",
+                      name=name, value=name, problem="unknown", allowed=close[0] if close else None)
 
 
 def validate(values: Mapping[str, Any], *, source: str = "", base: Mapping[str, Any] | None = None) -> dict:

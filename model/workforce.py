@@ -54,6 +54,11 @@ class Styles:
             self.current[k] = self._bounded(k, self.start[k])
         self.duration = 0
 
+    def set_param(self, k: str, value: float) -> None:
+        """One style parameter set for every manager at once (individual spread kept)."""
+        self.start[k] = self.target[k] = np.full(len(self._noise[k]), float(value))
+        self.current[k] = self._bounded(k, self.start[k])
+
     def change_to(self, p: dict, day: int, transition_days: int) -> None:
         """Start moving every manager towards the style ``p`` over ``transition_days``.
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from servicesim.model import ServiceModel, load_scenario, simulate
+from servicesim.model import ParamError, ServiceModel, load_scenario, simulate
 from servicesim.model.requests import improvised_fit, routine_fit, standard_answer_fit
 
 from conftest import SMALL
@@ -319,3 +319,32 @@ def test_people_grow_used_to_the_latitude_they_live_with():
     assert tolerance("hierarchical", 0.01) < -0.05
     assert tolerance("bersin", 0.01) > tolerance("hierarchical", 0.01) + 0.1
     assert tolerance("hierarchical", 0.0) == pytest.approx(0.0, abs=0.03)   # only turnover moves it
+
+
+def test_parameters_can_change_while_the_model_runs():
+    """A manager's decision mid-run: live parameters apply from the next day; structural ones
+    need a new model; a style parameter changes every manager at once."""
+    m = ServiceModel(load_scenario("hierarchical", SMALL).params, seed=1)
+    m.run(5)
+    m.set_params({"delegation": 0.9, "novelty": 0.5})
+    assert m.p["novelty"] == 0.5
+    assert m.people.styles.current["delegation"][m.org.managers].mean() == pytest.approx(0.9, abs=0.05)
+    m.run(1)
+    assert m.people.styles.current["delegation"][m.org.managers].mean() == pytest.approx(0.9, abs=0.05)
+    with pytest.raises(ParamError, match="teams.*reset"):
+        m.set_params({"teams": 9})
+    with pytest.raises(ParamError, match="delegation.*out of range") as err:
+        m.set_params({"delegation": 2})
+    assert (err.value.name, err.value.problem) == ("delegation", "out_of_range")
+    assert m.p["delegation"] == 0.9
+
+
+def test_the_latest_unhappy_customer_can_be_one_who_was_served():
+    m = ServiceModel(load_scenario("hierarchical", SMALL).params, seed=3, record_journeys=True)
+    m.run(25)
+    served = m.latest_unhappy_request(served_only=True)
+    assert served is not None
+    out = m.outcome(served)
+    assert out["score"] <= 2.5 and out.get("abandoned", 0) == 0
+    recent = m.recent_requests(5)
+    assert len(recent) == 5 and all(m.outcome(r) is not None for r in recent)

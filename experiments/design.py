@@ -1,0 +1,466 @@
+"""Experiment definitions: read a TOML file, validate it, expand it into the list of runs.
+
+An experiment is *arms* (scenarios, styles, interventions) crossed with a *design* over
+parameters (a grid, a list of points, a Latin hypercube, or a sensitivity analysis), each
+point run ``replicates`` times. Replicate ``r`` of every point uses the same seed, derived
+from the experiment's base seed with :class:`numpy.random.SeedSequence`, so that differences
+between arms are paired (common random numbers). See docs/EXPERIMENTS.md for the format.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+
+from servicesim.model import params as P
+from servicesim.model.errors import ServicesimError
+from servicesim.model.interventions import Intervention, make
+from servicesim.model.metrics import HEADLINE, METRICS
+from servicesim.model.scenario import Scenario, load_scenario, style_names, with_style
+
+EXPERIMENT_DIR = Path(__file__).resolve().parent
+DESIGN_KINDS = ("grid", "points", "lhs", "sensitivity")
+TOP_KEYS = {"name", "description", "scenario", "days", "replicates", "seed", "metrics", "baseline",
+            "params", "arms", "report", "output", *DESIGN_KINDS}
+ARM_KEYS = {"name", "scenario", "style", "params", "interventions"}
+SENSITIVITY_KEYS = {"method", "metric", "params", "exclude", "spread", "bounds", "trajectories", "levels",
+                    "n", "top", "replicates"}
+SENSITIVITY_METHODS = ("morris", "sobol", "morris_then_sobol")
+REPORT_KEYS = {"x", "hue", "transition", "teams", "metrics", "pairs"}
+OUTPUT_KEYS = {"daily", "teams"}
+#: Factor names that are not parameters but may appear in a grid.
+SPECIAL_FACTORS = ("style",)
+MAX_RUNS = 2_000_000
+#: Run ids are <stage letter><point>-r<replicate>, so they sort in design order.
+STAGE_PREFIX = {"main": "p", "morris": "m", "sobol": "s"}
+
+
+class ExperimentError(ServicesimError):
+    """An experiment definition, a results directory or a sweep option is not usable."""
+
+
+# --- data ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Arm:
+    name: str
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class Point:
+    """One parameter point of the design: an arm, plus the factor values varied on top of it."""
+
+    index: int
+    stage: str
+    arm: str
+    factors: Mapping[str, Any]
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """Everything a worker needs for one run (small: pickled to the worker)."""
+
+    run_id: str
+    stage: str
+    arm: str
+    point: int
+    replicate: int
+    seed: int
+    days: int
+    factors: Mapping[str, Any]
+    scenario: Scenario
+    metrics: tuple[str, ...]
+    keep_daily: bool = True
+    keep_teams: bool = True
+
+
+@dataclass
+class Experiment:
+    name: str
+    description: str
+    source: str
+    days: int
+    replicates: int
+    seed: int
+    metrics: tuple[str, ...]
+    baseline: str | None
+    arms: list[Arm]
+    design_kind: str  # "arms", "grid", "points", "lhs", "sensitivity"
+    design: dict
+    report: dict
+    keep_daily: bool
+    keep_teams: bool
+    definition: dict = field(default_factory=dict)  # the raw (normalised) TOML tables
+
+    # --- seeds: replicate r -> the same seed for every arm and point ----------------------------
+    def seeds(self, replicates: int | None = None) -> list[int]:
+        return replicate_seeds(self.seed, self.replicates if replicates is None else replicates)
+
+    # --- expansion --------------------------------------------------------------------------------
+    def points(self) -> list[Point]:
+        """Every parameter point of the first stage (all of them unless the design is a sensitivity)."""
+        if self.design_kind == "sensitivity":
+            from . import sensitivity
+
+            return sensitivity.first_stage_points(self)
+        return factor_points(self, self.factor_rows(), stage="main")
+
+    def factor_rows(self) -> list[dict]:
+        kind, d = self.design_kind, self.design
+        if kind == "arms":
+            return [{}]
+        if kind == "grid":
+            names = list(d)
+            return [dict(zip(names, combo)) for combo in itertools.product(*(d[n] for n in names))]
+        if kind == "points":
+            return [dict(p) for p in d["rows"]]
+        if kind == "lhs":
+            from scipy.stats import qmc
+
+            names = list(d["bounds"])
+            sampler = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(self.seed))
+            unit = sampler.random(d["n"])
+            lows = [d["bounds"][n][0] for n in names]
+            highs = [d["bounds"][n][1] for n in names]
+            values = qmc.scale(unit, lows, highs)
+            return [{n: _typed(n, v) for n, v in zip(names, row)} for row in values]
+        raise AssertionError(kind)
+
+    def runs(self, points: list[Point], replicates: int | None = None) -> list[RunSpec]:
+        seeds = self.seeds(replicates)
+        return [RunSpec(run_id=f"{STAGE_PREFIX[p.stage]}{p.index:05d}-r{r:04d}", stage=p.stage, arm=p.arm, point=p.index,
+                        replicate=r, seed=s, days=self.days, factors=dict(p.factors), scenario=p.scenario,
+                        metrics=self.metrics, keep_daily=self.keep_daily, keep_teams=self.keep_teams)
+                for p in points for r, s in enumerate(seeds)]
+
+    def factor_names(self) -> list[str]:
+        if self.design_kind == "grid":
+            return list(self.design)
+        if self.design_kind == "points":
+            return list(dict.fromkeys(k for row in self.design["rows"] for k in row))
+        if self.design_kind == "lhs":
+            return list(self.design["bounds"])
+        if self.design_kind == "sensitivity":
+            return list(self.design["bounds"])
+        return []
+
+    # --- identity ---------------------------------------------------------------------------------
+    def fingerprint(self) -> str:
+        """A hash of everything that decides the runs' results except the number of replicates."""
+        ident = {
+            "days": self.days, "seed": self.seed, "metrics": list(self.metrics),
+            "arms": [{"name": a.name, "params": dict(a.scenario.params),
+                      "interventions": [[iv.day, iv.kind, dict(iv.options)] for iv in a.scenario.interventions]}
+                     for a in self.arms],
+            "design_kind": self.design_kind, "design": self.design,
+            "output": [self.keep_daily, self.keep_teams],
+        }
+        text = json.dumps(ident, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def describe(self) -> dict:
+        """The definition as written to the manifest."""
+        return {"name": self.name, "description": self.description, "source": self.source,
+                "days": self.days, "replicates": self.replicates, "seed": self.seed,
+                "metrics": list(self.metrics), "baseline": self.baseline,
+                "arms": [{"name": a.name, "scenario": a.scenario.name,
+                          "params": dict(a.scenario.params),
+                          "interventions": [{"day": iv.day, "kind": iv.kind, **dict(iv.options)}
+                                            for iv in a.scenario.interventions]} for a in self.arms],
+                "design_kind": self.design_kind, "design": self.design, "report": self.report,
+                "output": {"daily": self.keep_daily, "teams": self.keep_teams},
+                "fingerprint": self.fingerprint()}
+
+
+def replicate_seeds(base_seed: int, replicates: int) -> list[int]:
+    """Seed of replicate r: the r-th child of SeedSequence(base_seed), as a 63-bit integer.
+
+    Children are independent of how many are asked for, so adding replicates keeps the others.
+    """
+    children = np.random.SeedSequence(base_seed).spawn(replicates)
+    return [int(c.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for c in children]
+
+
+def factor_points(exp: Experiment, rows: list[dict], stage: str, start: int = 0) -> list[Point]:
+    points = []
+    for arm in exp.arms:
+        for row in rows:
+            points.append(Point(start + len(points), stage, arm.name, row, apply_factors(arm.scenario, row, exp.source)))
+    return points
+
+
+def apply_factors(scenario: Scenario, factors: Mapping[str, Any], source: str) -> Scenario:
+    values = dict(factors)
+    style = values.pop("style", None)
+    if style is not None:
+        scenario = with_style(scenario, style)
+    return scenario.with_params(values, source=source) if values else scenario
+
+
+def _typed(name: str, value: float):
+    p = P.SCHEMA[name]
+    if p.kind == "int":
+        return int(min(max(round(float(value)), p.low), p.high))
+    return float(value)
+
+
+# --- parsing ------------------------------------------------------------------------------------
+def shipped() -> dict[str, Path]:
+    """The experiments that ship with servicesim, by name."""
+    return {p.stem: p for p in sorted(EXPERIMENT_DIR.glob("*.toml"))}
+
+
+def resolve_path(ref: str) -> Path:
+    ships = shipped()
+    if ref in ships:
+        return ships[ref]
+    path = Path(ref)
+    if path.suffix == ".toml" or "/" in ref or path.exists():
+        if not path.is_file():
+            raise ExperimentError(f"experiment file '{ref}' does not exist; allowed: a TOML file or one of "
+                                  f"{', '.join(ships)}")
+        return path
+    raise ExperimentError(f"experiment '{ref}' is unknown; allowed: a TOML file or one of {', '.join(ships)}")
+
+
+def load_experiment(ref: str | Path, *, replicates: int | None = None, days: int | None = None,
+                    seed: int | None = None) -> Experiment:
+    """Read and validate an experiment (a shipped name or a TOML path); options override the file."""
+    path = ref if isinstance(ref, Path) else resolve_path(str(ref))
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ExperimentError(f"experiment file '{path}' is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ExperimentError(f"experiment file '{path}' is not UTF-8 text") from None
+    except OSError as exc:
+        raise ExperimentError(f"experiment file '{path}' cannot be read: {exc.strerror}") from None
+    return parse_experiment(data, source=str(path), base_dir=Path(path).parent, name=Path(path).stem,
+                            replicates=replicates, days=days, seed=seed)
+
+
+def _err(src: str, fld: str, value: Any, allowed: str) -> ExperimentError:
+    return ExperimentError(f"experiment '{src}': field '{fld}' = {value!r} is not allowed; allowed: {allowed}")
+
+
+def _int(src, fld, value, low, high) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _err(src, fld, value, f"an integer in [{low}, {high}]")
+    return value
+
+
+def _table(src, fld, value, keys: set | None = None) -> dict:
+    if not isinstance(value, dict):
+        raise _err(src, fld, value, "a table")
+    if keys is not None:
+        extra = sorted(set(value) - keys)
+        if extra:
+            raise ExperimentError(f"experiment '{src}': key '{fld}.{extra[0]}' is unknown; allowed: "
+                                  f"{', '.join(sorted(keys))}")
+    return value
+
+
+def _scenario(ref: str, base_dir: Path, src: str, fld: str) -> Scenario:
+    if not isinstance(ref, str):
+        raise _err(src, fld, ref, "a preset name or a scenario file path")
+    candidate = base_dir / ref
+    try:
+        return load_scenario(candidate if ref.endswith(".toml") and candidate.exists() else ref)
+    except ServicesimError as exc:
+        raise ExperimentError(f"experiment '{src}': field '{fld}': {exc}") from None
+
+
+def _interventions(raw, src: str, fld: str) -> tuple[Intervention, ...]:
+    if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
+        raise _err(src, fld, raw, "an array of tables with 'day' and 'kind'")
+    out = []
+    for i, item in enumerate(raw):
+        item = dict(item)
+        if "kind" not in item or "day" not in item:
+            raise ExperimentError(f"experiment '{src}': field '{fld}[{i}]' needs 'day' and 'kind'")
+        out.append(make(str(item.pop("kind")), item.pop("day"), source=f"{src} {fld}[{i}]", **item))
+    return tuple(out)
+
+
+def _metrics(src: str, raw) -> tuple[str, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise _err(src, "metrics", raw, "a non-empty array of metric names (see model.metrics.METRICS)")
+    for m in raw:
+        if m not in METRICS:
+            raise _err(src, "metrics", m, ", ".join(METRICS))
+    return tuple(dict.fromkeys(raw))
+
+
+def _param_values(src: str, fld: str, name: str, values) -> list:
+    if name in SPECIAL_FACTORS:
+        if not isinstance(values, list) or not values:
+            raise _err(src, fld, values, f"a non-empty array of style names ({', '.join(style_names())})")
+        for v in values:
+            if v not in style_names():
+                raise _err(src, fld, v, ", ".join(style_names()))
+        return list(values)
+    if name not in P.SCHEMA:
+        raise ExperimentError(f"experiment '{src}': {P.unknown_param_error(name, fld)}")
+    if not isinstance(values, list) or not values:
+        raise _err(src, fld, values, f"a non-empty array of values, each {P.SCHEMA[name].allowed()}")
+    return [P.SCHEMA[name].coerce(v, f"{src} {fld}") for v in values]
+
+
+def _bounds(src: str, fld: str, name: str, pair) -> tuple[float, float]:
+    if name not in P.SCHEMA:
+        raise ExperimentError(f"experiment '{src}': {P.unknown_param_error(name, fld)}")
+    p = P.SCHEMA[name]
+    if (not isinstance(pair, list) or len(pair) != 2):
+        raise _err(src, f"{fld}.{name}", pair, f"[low, high] with low < high, each {p.allowed()}")
+    low, high = (p.coerce(v, f"{src} {fld}.{name}") for v in pair)
+    if not low < high:
+        raise _err(src, f"{fld}.{name}", pair, f"[low, high] with low < high, each {p.allowed()}")
+    return float(low), float(high)
+
+
+def parse_experiment(data: Mapping[str, Any], *, source: str, base_dir: Path = Path("."), name: str = "experiment",
+                     replicates: int | None = None, days: int | None = None, seed: int | None = None) -> Experiment:
+    src = source
+    extra = sorted(set(data) - TOP_KEYS)
+    if extra:
+        raise ExperimentError(f"experiment '{src}': key '{extra[0]}' is unknown; allowed: {', '.join(sorted(TOP_KEYS))}")
+    days = days if days is not None else _int(src, "days", data.get("days", 250), 1, 100_000)
+    replicates = replicates if replicates is not None else _int(src, "replicates", data.get("replicates", 10), 1, 100_000)
+    seed = seed if seed is not None else _int(src, "seed", data.get("seed", 1), 0, 2**63 - 1)
+    metrics = _metrics(src, data.get("metrics", list(HEADLINE)))
+    description = data.get("description", "")
+    if not isinstance(description, str):
+        raise _err(src, "description", description, "a string")
+    exp_name = data.get("name", name)
+    if not isinstance(exp_name, str) or not exp_name:
+        raise _err(src, "name", exp_name, "a non-empty string")
+
+    base = _scenario(data.get("scenario", "bersin"), base_dir, src, "scenario")
+    common = _table(src, "params", data.get("params", {}))
+    base = base.with_params(common, source=f"{src} [params]") if common else base
+
+    # arms ----------------------------------------------------------------------------------------
+    raw_arms = data.get("arms")
+    arms: list[Arm] = []
+    if raw_arms is None:
+        arms = [Arm(base.name, base)]
+    else:
+        if not isinstance(raw_arms, list) or not raw_arms or not all(isinstance(a, dict) for a in raw_arms):
+            raise _err(src, "arms", raw_arms, "a non-empty array of tables ([[arms]])")
+        for i, raw in enumerate(raw_arms):
+            fld = f"arms[{i}]"
+            _table(src, fld, raw, ARM_KEYS)
+            if "name" not in raw or not isinstance(raw["name"], str) or not raw["name"]:
+                raise _err(src, f"{fld}.name", raw.get("name"), "a non-empty string naming the arm")
+            sc = _scenario(raw["scenario"], base_dir, src, f"{fld}.scenario") if "scenario" in raw else base
+            if "scenario" in raw and common:
+                sc = sc.with_params(common, source=f"{src} [params]")
+            if "style" in raw:
+                if raw["style"] not in style_names():
+                    raise _err(src, f"{fld}.style", raw["style"], ", ".join(style_names()))
+                sc = with_style(sc, raw["style"])
+            over = _table(src, f"{fld}.params", raw.get("params", {}))
+            if over:
+                sc = sc.with_params(over, source=f"{src} {fld}.params")
+            if "interventions" in raw:
+                ivs = _interventions(raw["interventions"], src, f"{fld}.interventions")
+                sc = replace(sc, interventions=tuple(sorted(sc.interventions + ivs, key=lambda iv: iv.day)))
+            sc = replace(sc, name=raw["name"])
+            arms.append(Arm(raw["name"], sc))
+        names = [a.name for a in arms]
+        dup = next((n for n in names if names.count(n) > 1), None)
+        if dup:
+            raise _err(src, "arms.name", dup, "names that are unique within the experiment")
+    baseline = data.get("baseline")
+    if baseline is not None and baseline not in [a.name for a in arms]:
+        raise _err(src, "baseline", baseline, ", ".join(a.name for a in arms))
+
+    # design --------------------------------------------------------------------------------------
+    kinds = [k for k in DESIGN_KINDS if k in data]
+    if len(kinds) > 1:
+        raise ExperimentError(f"experiment '{src}': tables '{kinds[0]}' and '{kinds[1]}' both given; allowed: "
+                              f"at most one of {', '.join(DESIGN_KINDS)}")
+    kind = kinds[0] if kinds else "arms"
+    design: dict = {}
+    if kind == "grid":
+        grid = _table(src, "grid", data["grid"])
+        if not grid:
+            raise _err(src, "grid", grid, "at least one factor = [values...] (an empty grid has no runs)")
+        design = {n: _param_values(src, f"grid.{n}", n, v) for n, v in grid.items()}
+    elif kind == "points":
+        rows = data["points"]
+        if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
+            raise _err(src, "points", rows, "a non-empty array of tables ([[points]]) of parameter values")
+        parsed = []
+        for i, row in enumerate(rows):
+            if not row:
+                raise _err(src, f"points[{i}]", row, "a table of at least one parameter value")
+            parsed.append({n: _param_values(src, f"points[{i}].{n}", n, [v])[0] for n, v in row.items()})
+        design = {"rows": parsed}
+    elif kind == "lhs":
+        lhs = _table(src, "lhs", data["lhs"])
+        n = _int(src, "lhs.n", lhs.get("n"), 1, 1_000_000)
+        bounds = {k: _bounds(src, "lhs", k, v) for k, v in lhs.items() if k != "n"}
+        if not bounds:
+            raise _err(src, "lhs", lhs, "n = ... and at least one parameter = [low, high]")
+        design = {"n": n, "bounds": bounds}
+    elif kind == "sensitivity":
+        from . import sensitivity
+
+        if len(arms) != 1:
+            raise _err(src, "arms", [a.name for a in arms], "a single arm (or none) with a [sensitivity] design")
+        design = sensitivity.parse(src, _table(src, "sensitivity", data["sensitivity"], SENSITIVITY_KEYS),
+                                   arms[0].scenario.params, metrics, _err, _int, _bounds)
+
+    report = dict(_table(src, "report", data.get("report", {}), REPORT_KEYS))
+    if "metrics" in report:
+        report["metrics"] = list(_metrics(src, report["metrics"]))
+    for key in ("x", "hue"):
+        if key in report and report[key] not in design and kind == "grid":
+            raise _err(src, f"report.{key}", report[key], ", ".join(design))
+    if "pairs" in report:
+        pairs = report["pairs"]
+        arm_names = [a.name for a in arms]
+        if not isinstance(pairs, list) or not all(isinstance(x, list) and len(x) == 2 for x in pairs):
+            raise _err(src, "report.pairs", pairs, "an array of [arm, baseline arm] pairs")
+        for pair in pairs:
+            for a in pair:
+                if a not in arm_names:
+                    raise _err(src, "report.pairs", a, ", ".join(arm_names))
+    if "transition" in report:
+        tr = _table(src, "report.transition", report["transition"], {"switch", "stay", "day", "metric"})
+        for k in ("switch", "stay"):
+            if tr.get(k) not in [a.name for a in arms]:
+                raise _err(src, f"report.transition.{k}", tr.get(k), ", ".join(a.name for a in arms))
+        _int(src, "report.transition.day", tr.get("day"), 0, days - 1)
+        if tr.get("metric", "csat") not in metrics:
+            raise _err(src, "report.transition.metric", tr.get("metric"), ", ".join(metrics))
+    output = _table(src, "output", data.get("output", {}), OUTPUT_KEYS)
+    for k, v in output.items():
+        if not isinstance(v, bool):
+            raise _err(src, f"output.{k}", v, "true or false")
+
+    exp = Experiment(name=exp_name, description=description, source=src, days=days, replicates=replicates,
+                     seed=seed, metrics=metrics, baseline=baseline or arms[0].name, arms=arms, design_kind=kind,
+                     design=design, report=report, keep_daily=output.get("daily", True),
+                     keep_teams=output.get("teams", True), definition=dict(data))
+    n_points = len(arms) * (len(exp.factor_rows()) if kind != "sensitivity" else 1)
+    if n_points * replicates > MAX_RUNS:
+        raise _err(src, "replicates", replicates, f"at most {MAX_RUNS:,} runs in all ({n_points:,} points)")
+    if kind != "sensitivity":
+        exp.points()  # validate every point's parameters now, before anything is written
+    return exp
+
+
+__all__ = ["Experiment", "ExperimentError", "RunSpec", "Point", "Arm", "load_experiment", "parse_experiment",
+           "shipped", "replicate_seeds", "factor_points"]

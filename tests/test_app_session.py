@@ -1,0 +1,68 @@
+"""What a browser session drives, without a browser: live parameters, reset, the compared pair."""
+
+from __future__ import annotations
+
+import pytest
+
+from servicesim.experiments.cli import main
+from servicesim.model.errors import ScenarioError
+from servicesim.viz.sim import Pair, Simulation, load_uploaded
+
+SMALL = {"teams": 3, "team_size": 5}
+
+
+def test_live_parameters_apply_at_once_structural_ones_wait_for_reset():
+    sim = Simulation.from_preset("hierarchical", seed=2, overrides=SMALL)
+    sim.step(3)
+    pending = sim.set_params({**sim.params, "delegation": 0.9, "teams": 4})
+    assert sim.model.p["delegation"] == 0.9
+    assert abs(float(sim.model.people.styles.current["delegation"].mean()) - 0.9) < 0.1
+    assert pending == {"teams": 4} and sim.model.org.n_teams == 3
+    sim.step(1)
+    assert sim.day == 4
+    sim.reset()
+    assert sim.day == 0 and sim.model.org.n_teams == 4 and sim.pending() == {}
+
+
+def test_pair_shares_seed_and_steps_together():
+    pair = Pair.default(seed=5)
+    pair.step(4)
+    assert pair.a.day == pair.b.day == 4
+    fa, fb = pair.a.frame(), pair.b.frame()
+    assert list(fa["requests_arrived"][:2]) == list(fb["requests_arrived"][:2])   # same customer stream
+    assert pair.a.model.p["delegation"] != pair.b.model.p["delegation"]
+    diff = pair.difference(["csat", "backlog"])
+    assert list(diff["metric"]) == ["csat", "backlog"]
+    assert diff["diff"].iloc[0] == pytest.approx(diff["b"].iloc[0] - diff["a"].iloc[0])
+
+
+def test_two_sessions_own_separate_models():
+    from servicesim.viz.app import AppSession
+
+    one, two = AppSession(), AppSession()
+    assert one.explore.model is not two.explore.model
+    one.explore.step(2)
+    assert (one.explore.day, two.explore.day) == (2, 0)
+
+
+def test_uploaded_scenario_errors_are_one_line():
+    with pytest.raises(ScenarioError) as err:
+        load_uploaded("bad.toml", b"[params\nteams = 3")
+    assert "\n" not in str(err.value)
+    sc = load_uploaded("ok.toml", b'extends = "bersin"\n[params]\nteams = 3\n')
+    assert sc.params["teams"] == 3
+
+
+def test_intervention_marks_and_csv_export():
+    sim = Simulation.from_preset("bersin", overrides=SMALL)
+    sim.step(2)
+    sim.intervene("job_swap")
+    sim.step(1)
+    assert [(d, k) for d, k, _o in sim.markers()] == [(2, "job_swap")]
+    text = sim.csv().decode()
+    assert text.splitlines()[0].startswith("day,") and len(text.splitlines()) == 4
+
+
+def test_ui_command_rejects_a_bad_port(capsys):
+    assert main(["ui", "--port", "99999"]) == 2
+    assert "--port" in capsys.readouterr().err

@@ -1,0 +1,179 @@
+"""Fast SVG drawings for the live page: the daily curves and the organisation.
+
+Written as SVG text directly (a few milliseconds, against a few hundred for a matplotlib figure)
+because every running session redraws after each simulated day, and thirty sessions share two
+cores. Text stays text (readable, translatable, testable); intervention marks are groups with
+ids ``marker-<day>-<n>-<metric>`` and ``marker-label-<day>-<n>``. Matplotlib
+(:mod:`servicesim.viz.charts`) still draws the PNG downloads.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+
+import numpy as np
+import pandas as pd
+from matplotlib import colormaps
+
+from servicesim.model.organisation import BACK, FRONT, MANAGER, PAYROLL
+
+from .charts import CHART_METRICS, MARKER_COLOUR, SIDE_COLOURS, org_layout
+from .i18n import metric_label, number, t
+
+_CMAP = {name: colormaps[name] for name in ("RdYlGn", "RdYlGn_r")}
+
+
+def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
+    if not math.isfinite(lo) or not math.isfinite(hi):
+        return []
+    if hi <= lo:
+        hi = lo + (abs(lo) * 0.1 or 1.0)
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= 0.7 * raw)
+    start = math.ceil(lo / step - 1e-9) * step
+    ticks, v = [], start
+    while v <= hi + 1e-9 * step:
+        ticks.append(round(v, 10))
+        v += step
+    return ticks
+
+
+def _digits(ticks: list[float]) -> int:
+    if len(ticks) < 2:
+        return 2
+    step = abs(ticks[1] - ticks[0])
+    return max(0, min(4, -math.floor(math.log10(step)) + (1 if step / 10 ** math.floor(math.log10(step)) == 2.5 else 0)))
+
+
+def _points(xs: np.ndarray, ys: np.ndarray, fx, fy) -> str:
+    ok = np.isfinite(ys)
+    return " ".join(f"{fx(x):.1f},{fy(y):.1f}" for x, y in zip(xs[ok], ys[ok]))
+
+
+def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, str]], lang: str,
+               metrics=CHART_METRICS, width: int = 1000) -> str:
+    cols, pw, ph = 2, width // 2, 170
+    rows = math.ceil(len(metrics) / cols)
+    top = 26 if len(sides) > 1 else 4
+    height = top + rows * ph + 24
+    ml, mr, mt, mb = 52, 14, 22, 20
+    single = len(sides) == 1
+    frames = [(label, df) for label, df in sides if df is not None and not df.empty]
+    last_day = max([int(df["day"].max()) for _l, df in frames] + [1])
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" '
+           f'font-size="11" role="img">']
+    if not single:
+        x = width / 2 - 220
+        for i, (label, _df) in enumerate(sides):
+            out.append(f'<line x1="{x}" y1="12" x2="{x + 24}" y2="12" stroke="{SIDE_COLOURS[i % 2]}" stroke-width="2.5"/>'
+                       f'<text x="{x + 30}" y="16" class="legend">{escape(label)}</text>')
+            x += 240
+    xticks = sorted({int(v) for v in nice_ticks(0, last_day, 5) if float(v).is_integer()})
+    for k, m in enumerate(metrics):
+        ox, oy = (k % cols) * pw, top + (k // cols) * ph
+        x0, x1, y0, y1 = ox + ml, ox + pw - mr, oy + mt, oy + ph - mb
+        series = []
+        for i, (label, df) in enumerate(frames):
+            if m in df:
+                y = df[m].to_numpy(dtype=float)
+                series.append((i, df["day"].to_numpy(dtype=float), y,
+                               pd.Series(y).rolling(10, min_periods=1).mean().to_numpy()))
+        vals = np.concatenate([s[2] if single else s[3] for s in series]) if series else np.array([])
+        vals = vals[np.isfinite(vals)]
+        lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
+        if hi - lo < 1e-9:
+            lo, hi = lo - (abs(lo) * 0.05 or 0.5), hi + (abs(hi) * 0.05 or 0.5)
+        yt = nice_ticks(lo, hi, 4)
+        if yt:
+            lo, hi = min(lo, yt[0]), max(hi, yt[-1])
+        fx = lambda v: x0 + (x1 - x0) * v / last_day  # noqa: E731
+        fy = lambda v: y1 - (y1 - y0) * (v - lo) / (hi - lo)  # noqa: E731
+        out.append(f'<g class="panel panel-{m}"><text x="{x0}" y="{oy + 14}" font-size="12.5">'
+                   f'{escape(metric_label(m, lang))}</text>')
+        digits = _digits(yt)
+        for v in yt:
+            out.append(f'<line x1="{x0}" x2="{x1}" y1="{fy(v):.1f}" y2="{fy(v):.1f}" stroke="#e6e6e6"/>'
+                       f'<text x="{x0 - 4}" y="{fy(v) + 4:.1f}" text-anchor="end" fill="#444">{number(v, lang, digits)}</text>')
+        for v in xticks:
+            out.append(f'<text x="{fx(v):.1f}" y="{y1 + 14}" text-anchor="middle" fill="#444">{number(int(v), lang, 0)}</text>')
+        out.append(f'<line x1="{x0}" x2="{x1}" y1="{y1}" y2="{y1}" stroke="#888"/>')
+        for i, xs, y, smooth in series:
+            colour = SIDE_COLOURS[i % 2]
+            if single:
+                out.append(f'<polyline fill="none" stroke="{colour}" stroke-opacity="0.35" stroke-width="1" '
+                           f'points="{_points(xs, y, fx, fy)}"/>')
+            out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" class="series-{i}" '
+                       f'points="{_points(xs, smooth, fx, fy)}"/>')
+        for j, (day, text) in enumerate(markers):
+            out.append(f'<g id="marker-{day}-{j}-{m}"><line x1="{fx(day):.1f}" x2="{fx(day):.1f}" y1="{y0}" y2="{y1}" '
+                       f'stroke="{MARKER_COLOUR}" stroke-dasharray="4 3"/></g>')
+            if k == 0:
+                out.append(f'<g id="marker-label-{day}-{j}"><text x="{fx(day) + 3:.1f}" y="{y0 + 10 + 11 * (j % 4)}" '
+                           f'fill="{MARKER_COLOUR}" font-size="10">{escape(text)}</text></g>')
+        out.append("</g>")
+    out.append(f'<text x="{width / 2}" y="{height - 4}" text-anchor="middle" fill="#444">{t("common.days", lang)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _hex(rgba: np.ndarray) -> list[str]:
+    c = (np.clip(rgba[:, :3], 0, 1) * 255).astype(int)
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in c]
+
+
+def network_svg(model, colour_by: str, lang: str, width: int = 1000, height: int = 330) -> str:
+    org = model.org
+    pos = org_layout(model)
+    state = {"engagement": model.people.engagement, "stress": model.people.stress,
+             "culture_alignment": model.people.alignment}[colour_by]
+    cmap = _CMAP["RdYlGn_r" if colour_by == "stress" else "RdYlGn"]
+    colours = _hex(cmap(np.clip(state, 0, 1)))
+    held = model.chain.open_by_employee()
+    vacant = model.people.vacant > 0
+    xmin, xmax = float(pos[:, 0].min()), float(pos[:, 0].max())
+    ymin, ymax = -1.2, float(pos[:, 1].max())
+    plot_w = width - 90
+    fx = lambda v: 20 + (plot_w - 30) * (v - xmin) / max(xmax - xmin, 1e-9)  # noqa: E731
+    fy = lambda v: 26 + (height - 42) * (ymax - v) / max(ymax - ymin, 1e-9)  # noqa: E731
+    px, py = fx(pos[:, 0]), fy(pos[:, 1])
+    unit = min(1.0, 260.0 / max(org.size, 1)) ** 0.5
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">']
+    boss = org.boss
+    lines = [f"M{px[i]:.1f} {py[i]:.1f}L{px[b]:.1f} {py[b]:.1f}" for i, b in enumerate(boss) if b >= 0]
+    out.append(f'<path d="{"".join(lines)}" stroke="#cfcfcf" stroke-width="0.7" fill="none"/>')
+    base = {MANAGER: 9.0, FRONT: 4.0, BACK: 4.0, PAYROLL: 4.5}
+    for i in range(org.size):
+        role = int(org.role[i])
+        r = unit * base[role] * (1.0 + 0.35 * math.sqrt(min(float(held[i]), 30.0)))
+        fill, stroke = ("none", "#9e9e9e") if vacant[i] else (colours[i], "#333")
+        x, y = px[i], py[i]
+        attrs = f'fill="{fill}" stroke="{stroke}" stroke-width="0.6" class="node role-{role}"'
+        if role == MANAGER:
+            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x - r:.1f},{y + r * 0.8:.1f} {x + r:.1f},{y + r * 0.8:.1f}" {attrs}/>')
+        elif role == FRONT:
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {attrs}/>')
+        elif role == BACK:
+            out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {attrs}/>')
+        else:
+            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" {attrs}/>')
+    if org.n_teams <= 60:
+        open_team = model.chain.open_by_team()
+        for k in range(org.n_teams):
+            members = org.front[org.team[org.front] == k]
+            if len(members):
+                out.append(f'<text x="{px[members].mean():.1f}" y="{height - 4}" text-anchor="middle" fill="#555" '
+                           f'class="team-open">{int(open_team[k])}</text>')
+    # colour scale
+    gx = width - 55
+    stops = "".join(f'<stop offset="{v:.2f}" stop-color="{c}"/>'
+                    for v, c in zip(np.linspace(0, 1, 6), _hex(cmap(np.linspace(1, 0, 6)))))
+    out.append(f'<defs><linearGradient id="scale-{colour_by}" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
+               f'<rect x="{gx}" y="30" width="12" height="{height - 70}" fill="url(#scale-{colour_by})" stroke="#999"/>')
+    for v in (0.0, 0.5, 1.0):
+        y = 30 + (height - 70) * (1 - v)
+        out.append(f'<text x="{gx + 16}" y="{y + 4:.1f}" fill="#444">{number(v, lang, 1)}</text>')
+    out.append(f'<text x="{gx + 6}" y="12" text-anchor="middle" fill="#444">{escape(t(f"explore.colour.{colour_by}", lang))}</text>')
+    out.append("</svg>")
+    return "".join(out)
