@@ -7,7 +7,8 @@ shows the new day (server-side step + drawing + the round trip). Reports the med
 percentile, as the browser sees it and as the server spends it (model step + redraw; the browsers
 share the machine's cores with the server, so the first includes their rendering). Traffic stays on this machine; the run is bounded by N*K clicks and a timeout.
 
-    .venv/bin/python benchmarks/load_sessions.py --sessions 30 --steps 10
+    .venv/bin/python benchmarks/load_sessions.py --sessions 30 --steps 10             # all click at once
+    .venv/bin/python benchmarks/load_sessions.py --sessions 30 --steps 10 --think 3   # at a person's pace
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import sys
 import tempfile
@@ -35,7 +37,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 async def session(browser, url: str, steps: int, ready: asyncio.Event, gate: asyncio.Semaphore, loaded: list,
-                  out: list, failures: list, timeout: float):
+                  out: list, failures: list, timeout: float, think: float = 0.0, rng: random.Random | None = None):
     context = await browser.new_context(viewport={"width": 1200, "height": 900})
     page = await context.new_page()
     page.set_default_timeout(timeout * 1000)
@@ -46,6 +48,8 @@ async def session(browser, url: str, steps: int, ready: asyncio.Event, gate: asy
     await ready.wait()
     day = page.locator(".ss-day")
     for n in range(1, steps + 1):
+        if think:                         # a person reads the page before clicking again
+            await asyncio.sleep(rng.uniform(0.0, 2.0 * think))
         before = await day.inner_text()
         start = time.perf_counter()
         await page.locator(".ss-step").click()
@@ -58,7 +62,7 @@ async def session(browser, url: str, steps: int, ready: asyncio.Event, gate: asy
     await context.close()
 
 
-async def run(url: str, sessions: int, steps: int, chromium: str, timeout: float) -> dict:
+async def run(url: str, sessions: int, steps: int, chromium: str, timeout: float, think: float = 0.0) -> dict:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -66,8 +70,9 @@ async def run(url: str, sessions: int, steps: int, chromium: str, timeout: float
         ready, loaded, latencies, failures = asyncio.Event(), [], [], []
         gate = asyncio.Semaphore(3)
         t0 = time.perf_counter()
-        tasks = [asyncio.create_task(session(browser, url, steps, ready, gate, loaded, latencies, failures, timeout))
-                 for _ in range(sessions)]
+        tasks = [asyncio.create_task(session(browser, url, steps, ready, gate, loaded, latencies, failures, timeout,
+                                             think, random.Random(i)))
+                 for i in range(sessions)]
         while len(loaded) < sessions:
             failed = [t for t in tasks if t.done() and t.exception()]
             if failed or time.perf_counter() - t0 > timeout * sessions / 3:
@@ -87,7 +92,8 @@ async def run(url: str, sessions: int, steps: int, chromium: str, timeout: float
         await browser.close()
     if not latencies:
         raise RuntimeError(f"no click was answered within {timeout} s")
-    return {"sessions": sessions, "steps_per_session": steps, "clicks_answered": len(latencies),
+    return {"sessions": sessions, "steps_per_session": steps, "think_time_mean_s": think,
+            "clicks_answered": len(latencies),
             "clicks_unanswered": len(failures),
             "all_sessions_loaded_s": round(load_time, 2), "stepping_wall_s": round(wall, 2),
             "step_latency_median_s": round(statistics.median(latencies), 3),
@@ -102,6 +108,9 @@ def main(argv=None) -> int:
     ap.add_argument("--url", default=None, help="an already running app (default: start one on loopback)")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds allowed for one page action")
+    ap.add_argument("--think", type=float, default=0.0,
+                    help="mean seconds a person waits between clicks (uniform 0..2x; default 0: everyone clicks "
+                         "again as soon as the page answers, the worst case)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -125,7 +134,7 @@ def main(argv=None) -> int:
         proc = start_server(env, port)
         url = f"http://127.0.0.1:{port}"
     try:
-        result = asyncio.run(run(url, args.sessions, args.steps, args.chromium, args.timeout))
+        result = asyncio.run(run(url, args.sessions, args.steps, args.chromium, args.timeout, args.think))
     finally:
         if proc is not None:
             proc.terminate()
