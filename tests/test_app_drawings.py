@@ -43,3 +43,20 @@ def test_png_export_is_a_png():
     sim.step(3)
     png = charts.to_png(charts.series_figure([("x", sim.frame())], [(1, "mark")], "fr"), dpi=40)
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_compare_gap_chart_shows_b_minus_a_around_zero():
+    import pandas as pd
+
+    from servicesim.viz.app import GAP_METRICS, difference_frame
+    from servicesim.viz.svg import series_svg
+
+    a = pd.DataFrame({"day": [0, 1, 2], "csat": [3.0, 3.1, 3.2], "backlog": [10.0, 12.0, 14.0]})
+    b = pd.DataFrame({"day": [0, 1], "csat": [3.5, 3.0], "backlog": [9.0, 9.0]})
+    gap = difference_frame(a, b)
+    assert gap["day"].tolist() == [0, 1]                      # only days both sides reached
+    assert gap["csat"].round(6).tolist() == [0.5, -0.1]
+    assert gap["backlog"].tolist() == [-1.0, -3.0]
+    drawing = series_svg([("B − A", gap)], [], "en", metrics=GAP_METRICS[:2], zero_line=True)
+    assert drawing.count('class="zero"') == 2
+    assert difference_frame(pd.DataFrame(), b).empty          # before the first day

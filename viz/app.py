@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+import pandas as pd
 import solara
 import solara.lab
 
@@ -492,9 +493,11 @@ def CompareLive(pair: Pair, ticks: solara.Reactive, lang: str):
             sides = [(f"A — {side_name(pair.a, lang)}", pair.a.frame()), (f"B — {side_name(pair.b, lang)}", pair.b.frame())]
             chart = svg.series_svg(sides, marks, lang)
             diff = pair.difference(list(DIFF_METRICS))
-        return chart, diff
+            gap = svg.series_svg([("B − A", difference_frame(sides[0][1], sides[1][1]))], marks, lang,
+                                 metrics=GAP_METRICS, zero_line=True)
+        return chart, diff, gap
 
-    chart, diff = solara.use_memo(draw, [tick, lang, id(pair.a.model), id(pair.b.model)])
+    chart, diff, gap = solara.use_memo(draw, [tick, lang, id(pair.a.model), id(pair.b.model)])
     with solara.Column():
         solara.Text(f"A: {t('common.day', lang, day=pair.a.day)} · B: {t('common.day', lang, day=pair.b.day)}",
                     classes=["ss-compare-days"])
@@ -516,6 +519,21 @@ def CompareLive(pair: Pair, ticks: solara.Reactive, lang: str):
         head = "".join(f"<th>{t(k, lang)}</th>" for k in ("compare.col.metric", "compare.col.a", "compare.col.b",
                                                             "compare.col.diff", "compare.col.better"))
         solara.HTML(tag="table", unsafe_innerHTML=f"<tr>{head}</tr>{''.join(rows)}", classes=["ss-table", "ss-diff"])
+        solara.Markdown(f"#### {t('compare.gap_chart', lang)}")
+        SvgView(gap, ["ss-chart", "ss-gap-chart"])
+
+
+#: The curves of the day-by-day difference between the two sides.
+GAP_METRICS = ("csat", "backlog", "engagement", "culture_alignment")
+
+
+def difference_frame(a: "pd.DataFrame", b: "pd.DataFrame") -> "pd.DataFrame":
+    """Day by day, B minus A, on the days both sides have reached."""
+    if "day" not in a.columns or "day" not in b.columns:       # a side has not run a day yet
+        return pd.DataFrame({"day": []})
+    cols = [c for c in a.columns if c != "day" and c in b.columns and a[c].dtype.kind in "fi"]
+    both = a[["day", *cols]].merge(b[["day", *cols]], on="day", suffixes=("_a", "_b"))
+    return pd.DataFrame({"day": both["day"], **{c: both[f"{c}_b"] - both[f"{c}_a"] for c in cols}})
 
 
 def side_name(sim: Simulation, lang: str) -> str:

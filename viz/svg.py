@@ -53,7 +53,9 @@ def _points(xs: np.ndarray, ys: np.ndarray, fx, fy) -> str:
 
 
 def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, str]], lang: str,
-               metrics=CHART_METRICS, width: int = 1000) -> str:
+               metrics=CHART_METRICS, width: int = 1000, zero_line: bool = False) -> str:
+    """Small multiples of daily curves, one panel per metric (``zero_line``: the scale always
+    includes 0 and draws it, for differences)."""
     cols, pw, ph = 2, width // 2, 170
     rows = math.ceil(len(metrics) / cols)
     top = 26 if len(sides) > 1 else 4
@@ -83,6 +85,8 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
         vals = np.concatenate([s[2] if single else s[3] for s in series]) if series else np.array([])
         vals = vals[np.isfinite(vals)]
         lo, hi = (float(vals.min()), float(vals.max())) if len(vals) else (0.0, 1.0)
+        if zero_line:
+            lo, hi = min(lo, 0.0), max(hi, 0.0)
         if hi - lo < 1e-9:
             lo, hi = lo - (abs(lo) * 0.05 or 0.5), hi + (abs(hi) * 0.05 or 0.5)
         yt = nice_ticks(lo, hi, 4)
@@ -99,6 +103,9 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
         for v in xticks:
             out.append(f'<text x="{fx(v):.1f}" y="{y1 + 14}" text-anchor="middle" fill="#444">{number(int(v), lang, 0)}</text>')
         out.append(f'<line x1="{x0}" x2="{x1}" y1="{y1}" y2="{y1}" stroke="#888"/>')
+        if zero_line:
+            out.append(f'<line class="zero" x1="{x0}" x2="{x1}" y1="{fy(0.0):.1f}" y2="{fy(0.0):.1f}" stroke="#222" '
+                       f'stroke-dasharray="4 3"/>')
         for i, xs, y, smooth in series:
             colour = SIDE_COLOURS[i % 2]
             if single:

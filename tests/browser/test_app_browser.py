@@ -83,6 +83,8 @@ def test_compare_steps_both_models(new_page):
     expect(chart).to_contain_text("hierarchical")
     expect(chart).to_contain_text("bersin")
     expect(page.locator(".ss-diff tr.ss-diff-csat td")).to_have_count(5)
+    expect(page.locator(".ss-gap-chart line.zero")).to_have_count(4)    # B − A day by day, around zero
+    expect(page.locator(".ss-gap-chart polyline.series-0")).to_have_count(4)
     screenshot(page, "compare")
     # the other pages load directly by their address too
     journey = new_page("/journey?lang=en")
