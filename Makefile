@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-all bench ui assets clean-venv
+.PHONY: demo test test-fast test-all bench ui assets clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"servicesim needs Python >= 3.12, found {sys.version.split()[0]} (see .python-version)"'
@@ -29,12 +29,15 @@ assets: $(STAMP)
 ui: assets
 	$(BIN)/servicesim ui --host $${HOST:-127.0.0.1} --port $${PORT:-8765}
 
-## The test suite (fast tests; `make test-all` adds the slow statistical ones).
+## The whole test suite, slow end-to-end checks included (about 4 minutes on 2 cores);
+## `make test-fast` leaves out the tests marked slow.
 test: $(STAMP) assets
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP) assets
 	$(BIN)/python -m pytest -q -m 'not slow'
 
-test-all: $(STAMP) assets
-	$(BIN)/python -m pytest -q
+test-all: test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
