@@ -49,9 +49,9 @@ class Styles:
         return np.clip(base + self._noise[name], par.low, par.high)
 
     def set_now(self, p: dict) -> None:
+        """Every style parameter set at once; any transition under way ends."""
         for k in STYLE_PARAMS:
-            self.start[k] = self.target[k] = np.full(len(self._noise[k]), float(p[k]))
-            self.current[k] = self._bounded(k, self.start[k])
+            self.set_param(k, p[k])
         self.duration = 0
 
     def set_param(self, k: str, value: float) -> None:

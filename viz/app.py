@@ -151,6 +151,17 @@ def record_timing(seconds: float) -> None:
 
 
 # --- shared controls ----------------------------------------------------------------------------
+def load_or_show(load, error: solara.Reactive, lang: str):
+    """The scenario ``load()`` returns, clearing ``error``; or None with the input error shown in ``lang``."""
+    try:
+        scenario = load()
+    except ServicesimError as exc:
+        error.set(error_text(exc, lang))
+        return None
+    error.set(None)
+    return scenario
+
+
 def scenario_items(lang: str, extra: list[tuple[str, str]] = ()) -> list[dict]:
     items = [{"text": t(f"scenario.{name}", lang), "value": name} for name, _cat, _desc in list_scenarios()]
     return items + [{"text": text, "value": value} for value, text in extra]
@@ -399,32 +410,24 @@ def Explore():
         generation.set(generation.value + 1)
         ticks.value += 1
 
-    def choose_preset(name):
-        if not name or name == "__upload__":
-            return
-        try:
-            sc = load_preset(name)
-        except ServicesimError as exc:
-            error.set(error_text(exc, lang))
-            return
-        error.set(None)
+    def switch_to(sc, name):
         session.playing.set(False)
         source.set(name)
         session.explore_source = name
         rebuild(sc, dict(sc.params))
 
-    def on_file(info):
-        try:
-            sc = load_uploaded(info["name"], info["data"])
-        except ServicesimError as exc:
-            error.set(error_text(exc, lang))
+    def choose_preset(name):
+        if not name or name == "__upload__":
             return
-        error.set(None)
-        uploaded.set(info["name"])
-        session.playing.set(False)
-        source.set("__upload__")
-        session.explore_source = "__upload__"
-        rebuild(sc, dict(sc.params))
+        sc = load_or_show(lambda: load_preset(name), error, lang)
+        if sc is not None:
+            switch_to(sc, name)
+
+    def on_file(info):
+        sc = load_or_show(lambda: load_uploaded(info["name"], info["data"]), error, lang)
+        if sc is not None:
+            uploaded.set(info["name"])
+            switch_to(sc, "__upload__")
 
     def reset():
         rebuild(None, sim.params)
@@ -572,34 +575,26 @@ def Compare():
             return replace(ex.scenario, params=dict(ex.params), name=ex.scenario.name)
         return load_preset(value)
 
+    def switch_side(side, sc, name):
+        names.set({**names.value, side: name})
+        session.compare_playing.set(False)
+        pair.reset(**{side: sc}, seed=seed.value)
+        ticks.value += 1
+
     def choose(side):
         def set_value(value):
             if not value or value == "__upload__":
                 return
-            try:
-                sc = resolve(value)
-            except ServicesimError as exc:
-                error.set(error_text(exc, lang))
-                return
-            error.set(None)
-            names.set({**names.value, side: value})
-            session.compare_playing.set(False)
-            pair.reset(**{side: sc}, seed=seed.value)
-            ticks.value += 1
+            sc = load_or_show(lambda: resolve(value), error, lang)
+            if sc is not None:
+                switch_side(side, sc, value)
         return set_value
 
     def upload(side):
         def on_file(info):
-            try:
-                sc = load_uploaded(info["name"], info["data"])
-            except ServicesimError as exc:
-                error.set(error_text(exc, lang))
-                return
-            error.set(None)
-            names.set({**names.value, side: "__upload__"})
-            session.compare_playing.set(False)
-            pair.reset(**{side: sc}, seed=seed.value)
-            ticks.value += 1
+            sc = load_or_show(lambda: load_uploaded(info["name"], info["data"]), error, lang)
+            if sc is not None:
+                switch_side(side, sc, "__upload__")
         return on_file
 
     def reset():

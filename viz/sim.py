@@ -50,12 +50,6 @@ def split_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[dict,
     return live, later
 
 
-def apply_live(model: ServiceModel, changes: Mapping[str, Any]) -> None:
-    """Apply non-structural parameter changes to a running model (from its next day on)."""
-    if changes:
-        model.set_params(changes, source="the parameter panel")
-
-
 @dataclass
 class Simulation:
     """One model and how it was made."""
@@ -104,8 +98,9 @@ class Simulation:
         """Record new parameter values; apply the live ones now. Returns the reset-only ones pending."""
         values = P.validate(values, base=self.params)
         with self.lock:
-            live, _ = split_changes(self.model.p, {k: v for k, v in values.items() if not P.SCHEMA[k].reset_only})
-            apply_live(self.model, live)
+            live, _ = split_changes(self.model.p, values)
+            if live:
+                self.model.set_params(live, source="the parameter panel")
             self.params = values
         return self.pending()
 
@@ -180,4 +175,4 @@ class Pair:
         return buf.getvalue().encode()
 
 
-__all__ = ["Simulation", "Pair", "load_preset", "load_uploaded", "apply_live", "split_changes", "with_style"]
+__all__ = ["Simulation", "Pair", "load_preset", "load_uploaded", "split_changes", "with_style"]
