@@ -139,7 +139,8 @@ class Experiment:
         seeds = self.seeds(replicates)
         return [RunSpec(run_id=f"{STAGE_PREFIX[p.stage]}{p.index:05d}-r{r:04d}", stage=p.stage, arm=p.arm,
                         point=p.index, replicate=r, seed=s, days=self.days, factors=dict(p.factors),
-                        scenario=p.scenario, metrics=self.metrics, keep_daily=self.keep_daily, keep_teams=self.keep_teams)
+                        scenario=p.scenario, metrics=self.metrics, keep_daily=self.keep_daily,
+                        keep_teams=self.keep_teams)
                 for p in points for r, s in enumerate(seeds)]
 
     def factor_names(self) -> list[str]:
