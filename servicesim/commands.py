@@ -214,7 +214,7 @@ def cmd_sweep(args) -> int:
         n = len(store.done_ids())
         print(f"servicesim: sweep stopped; {n} finished runs are saved in {args.out}; run the same command "
               f"again to resume", file=sys.stderr)
-        raise
+        return 130
     rate = outcome.ran / outcome.seconds * 60 if outcome.seconds > 0 else math.nan
     print(f"{outcome.total} runs in {args.out}: {outcome.ran} run now on {where} "
           f"({outcome.seconds:.1f} s, {rate:.0f} runs/min), {outcome.skipped} already done. "

@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from servicesim.experiments import cli, stats
+from servicesim import cli
+from servicesim.experiments import stats
 from servicesim.experiments.report import _num, _ci
 from servicesim.experiments.store import load
 

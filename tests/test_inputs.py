@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from servicesim.experiments.cli import main
+from servicesim.cli import main
 from servicesim.model import params as P
 from servicesim.model.errors import ParamError, ScenarioError
 from servicesim.model.scenario import list_scenarios, load_scenario, style_names, with_style
@@ -105,7 +105,7 @@ def test_extends_cycle_is_caught(tmp_path):
 
 # --- command line -------------------------------------------------------------------------------------------
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "servicesim.experiments.cli", *args],
+    return subprocess.run([sys.executable, "-m", "servicesim", *args],
                           capture_output=True, text=True, timeout=120)
 
 
