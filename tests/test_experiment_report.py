@@ -6,7 +6,7 @@ import pytest
 
 from servicesim import cli
 from servicesim.experiments import stats
-from servicesim.experiments.report import _num, _ci
+from servicesim.experiments.report import _ci, _num
 from servicesim.experiments.store import load
 
 HEAD = """
@@ -65,7 +65,7 @@ def test_arms_report_with_transition_and_teams(tmp_path):
     a = s[s["arm"] == "bersin"].sort_values("replicate")["csat"].to_numpy()
     b = s[s["arm"] == "hierarchical"].sort_values("replicate")["csat"].to_numpy()
     d = stats.paired_difference(a, b)
-    line = next(l for l in md.splitlines() if l.startswith("| bersin - hierarchical | Customer satisfaction"))
+    line = next(ln for ln in md.splitlines() if ln.startswith("| bersin - hierarchical | Customer satisfaction"))
     assert f"{_num('csat', d.mean, diff=True)} {_ci('csat', d.low, d.high, diff=True)}" in line
     # the transition paragraph reports what stats.transition finds, whatever it is
     tr = stats.transition(res.daily, switch="switch", stay="hierarchical", day=6)
@@ -100,7 +100,7 @@ hue = "training"
     means = s.groupby(["training", "delegation"])["csat"].mean()
     for training in (0.0, 1.0):
         peak = means.loc[training].idxmax()
-        assert any(l.startswith(f"| {training:g} | {peak:g} |") for l in md.splitlines()), md
+        assert any(ln.startswith(f"| {training:g} | {peak:g} |") for ln in md.splitlines()), md
 
 
 def test_one_dimensional_grid_with_arms_report(tmp_path):
@@ -163,7 +163,7 @@ def test_compare_prints_paired_statistics_of_the_common_seeds(tmp_path, capsys):
     a = [simulate(load_scenario("hierarchical", over), seed=s, days=6).summary["csat"] for s in seeds]
     b = [simulate(load_scenario("bersin", over), seed=s, days=6).summary["csat"] for s in seeds]
     d = stats.paired_difference(b, a)
-    line = next(l for l in text.splitlines() if l.startswith("Customer satisfaction"))
+    line = next(ln for ln in text.splitlines() if ln.startswith("Customer satisfaction"))
     sign = "+" if d.mean > 0 else ""
     assert f"{sign}{d.mean:.2f} [{d.low:.2f}, {d.high:.2f}]" in line
     assert f"{stats.mean_ci(a).mean:.2f} [{stats.mean_ci(a).low:.2f}, {stats.mean_ci(a).high:.2f}]" in line

@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
+from conftest import SMALL
 
 from servicesim.model import ParamError, ServiceModel, load_scenario, simulate
 from servicesim.model.requests import improvised_fit, routine_fit, standard_answer_fit
-
-from conftest import SMALL
 
 
 def run(name="bersin", days=80, seeds=(1, 2), **over):

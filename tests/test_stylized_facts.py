@@ -6,7 +6,6 @@ small organisation; the full experiments live in experiments/.
 """
 
 import numpy as np
-import pytest
 from scipy import stats
 
 from servicesim.model import load_scenario, simulate
