@@ -143,17 +143,6 @@ class Experiment:
                         keep_teams=self.keep_teams)
                 for p in points for r, s in enumerate(seeds)]
 
-    def factor_names(self) -> list[str]:
-        if self.design_kind == "grid":
-            return list(self.design)
-        if self.design_kind == "points":
-            return list(dict.fromkeys(k for row in self.design["rows"] for k in row))
-        if self.design_kind == "lhs":
-            return list(self.design["bounds"])
-        if self.design_kind == "sensitivity":
-            return list(self.design["bounds"])
-        return []
-
     # --- identity ---------------------------------------------------------------------------------
     def fingerprint(self) -> str:
         """A hash of everything that decides the runs' results except the number of replicates."""
