@@ -11,18 +11,21 @@ import json
 import math
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from servicesim.experiments.compare import Comparison, compare
 from servicesim.experiments.design import ExperimentError, load_experiment, shipped
-from servicesim.experiments.runner import sweep
-from servicesim.experiments.store import ResultStore
 from servicesim.model import ServiceModel
 from servicesim.model import params as P
 from servicesim.model.errors import ParamError
 from servicesim.model.journey import explain
 from servicesim.model.metrics import HEADLINE, METRICS
 from servicesim.model.scenario import Scenario, list_scenarios, load_scenario, style_names, with_style
+
+if TYPE_CHECKING:
+    from servicesim.experiments.compare import Comparison
+
+# Sweeps, statistics and reports import pyarrow, scipy.stats and matplotlib: their handlers import them
+# when they run, so that `servicesim params` or `run` starts quickly.
 
 JSON_KEYS = ("csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate",
              "handoffs_per_request", "error_rate", "engagement", "stress", "turnover_rate", "culture_alignment",
@@ -188,6 +191,9 @@ def cmd_compare_presets(args) -> int:
 
 # --- sweep ----------------------------------------------------------------------------------------------
 def cmd_sweep(args) -> int:
+    from servicesim.experiments.runner import sweep
+    from servicesim.experiments.store import ResultStore
+
     if args.list:
         for name, path in shipped().items():
             print(f"  {name.ljust(24)} {load_experiment(path).description}")
@@ -226,6 +232,8 @@ def cmd_sweep(args) -> int:
 
 # --- compare ------------------------------------------------------------------------------------------
 def cmd_compare(args) -> int:
+    from servicesim.experiments.compare import compare
+
     result = compare(args.a, args.b,
                      replicates=positive_int("--replicates", 2, 100_000)(args.replicates),
                      days=positive_int("--days", 1, 100_000)(args.days),
@@ -273,7 +281,7 @@ def render_comparison(c: Comparison, sets: list[str] = ()) -> str:
 
 # --- report -------------------------------------------------------------------------------------------
 def cmd_report(args) -> int:
-    from servicesim.experiments.report import write_report  # matplotlib: imported only when needed
+    from servicesim.experiments.report import write_report
 
     path = write_report(args.dir, formats=tuple(args.format or ("png", "svg")))
     if not getattr(args, "quiet", False):
