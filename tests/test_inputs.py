@@ -110,6 +110,13 @@ def cli(*args):
                           capture_output=True, text=True, timeout=120)
 
 
+def test_python_m_servicesim_offers_every_sub_command():
+    r = cli("--help")
+    assert r.returncode == 0, r.stderr
+    for command in ("params", "scenarios", "run", "trace", "compare-presets", "sweep", "compare", "report", "ui"):
+        assert f"\n    {command} " in r.stdout or f"\n    {command}\n" in r.stdout, (command, r.stdout)
+
+
 def test_run_json_prints_exactly_one_object_with_the_keys_scripts_rely_on():
     r = cli("run", "bersin", "--days", "15", "--seed", "4", "--set", "teams=3", "--json")
     assert r.returncode == 0, r.stderr
