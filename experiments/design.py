@@ -22,9 +22,9 @@ import numpy as np
 
 from servicesim.model import params as P
 from servicesim.model.errors import ServicesimError
-from servicesim.model.interventions import Intervention, make
+from servicesim.model.interventions import Intervention
 from servicesim.model.metrics import HEADLINE, METRICS
-from servicesim.model.scenario import Scenario, load_scenario, style_names, with_style
+from servicesim.model.scenario import Scenario, load_scenario, make_intervention, style_names, with_style
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent
 DESIGN_KINDS = ("grid", "points", "lhs", "sensitivity")
@@ -288,7 +288,7 @@ def _interventions(raw, src: str, fld: str) -> tuple[Intervention, ...]:
         item = dict(item)
         if "kind" not in item or "day" not in item:
             raise ExperimentError(f"experiment '{src}': field '{fld}[{i}]' needs 'day' and 'kind'")
-        out.append(make(str(item.pop("kind")), item.pop("day"), source=f"{src} {fld}[{i}]", **item))
+        out.append(make_intervention(str(item.pop("kind")), item.pop("day"), source=f"{src} {fld}[{i}]", **item))
     return tuple(out)
 
 
