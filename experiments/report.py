@@ -96,6 +96,14 @@ def _unit(name: str) -> str:
     return m.unit if m else ""
 
 
+def _points(mean: float, low: float, high: float) -> str:
+    """A contribution to a satisfaction gap, in points on the 1-5 scale, to 3 decimals (-0.000 shown as 0.000)."""
+    def f(v):
+        return "n/a" if math.isnan(v) else f"{v + 0.0:+.3f}".replace("-0.000", "+0.000").replace("+0.000", "0.000")
+
+    return f(mean) + ("" if math.isnan(low) else f" [{f(low)}, {f(high)}]")
+
+
 def _md_table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
@@ -435,7 +443,7 @@ def decomposition_figure(table: pd.DataFrame) -> Figure:
     span = np.nanmax(np.abs(np.concatenate([low, high, mean]))) or 1.0
     for yi, m, hi_, lo_ in zip(y, mean, high, low):
         edge = (hi_ if m >= 0 else lo_) if not np.isnan(hi_) else m
-        ax.annotate(f"{m:+.3f}", (edge, yi), xytext=(6 if m >= 0 else -6, 0), textcoords="offset points",
+        ax.annotate(_points(m, math.nan, math.nan), (edge, yi), xytext=(6 if m >= 0 else -6, 0), textcoords="offset points",
                     ha="left" if m >= 0 else "right", va="center", fontsize=10)
     ax.set_xlim(-1.3 * span, 1.3 * span)
     labels = ["Whole gap"] + list(parts["label"])
@@ -444,9 +452,9 @@ def decomposition_figure(table: pd.DataFrame) -> Figure:
                   fontsize=11)
     ahead = "ahead of" if total["mean"] > 0 else "behind"
     fig.suptitle(f"Why {_arm(a)} is {ahead} {_arm(b)}", fontsize=15, fontweight="bold", x=0.01, ha="left")
-    ax.set_title(f"Mean over {int(total['n'])} seed-paired replicates with 95 % intervals; the channels add up to "
-                 "the gap. Green helps, red hurts, grey: interval includes zero.", loc="left", fontsize=9.5,
-                 color="#555555")
+    ax.set_title(f"Mean over {int(total['n'])} seed-paired replicates, 95 % intervals; channels add up to the "
+                 f"whole gap.\nGreen: helps {_arm(a)}; red: helps {_arm(b)}; grey: the interval includes zero.",
+                 loc="left", fontsize=10, color="#555555")
     return fig
 
 
@@ -467,8 +475,7 @@ def _render_decompositions(r: _Report, s: ArmsStats) -> None:
           "Each channel: mean over pairs with its 95 % t-interval; the channels add up to the gap.", "")
     for (a, b), table in s.decompositions.items():
         total = table[table["channel"] == "total"].iloc[0]
-        rows = [[str(t["label"]) if t["channel"] != "total" else "**Whole gap**",
-                 f"{_num('csat', t['mean'], diff=True)} {_ci('csat', t['low'], t['high'], diff=True)}",
+        rows = [[str(t["label"]) if t["channel"] != "total" else "**Whole gap**", _points(t["mean"], t["low"], t["high"]),
                  "" if t["channel"] == "total" or math.isnan(t["share"]) else f"{100 * t['share']:.0f} %"]
                 for _, t in table.iterrows()]
         r.add(f"### {_arm(a)} - {_arm(b)}", "",
@@ -495,15 +502,17 @@ def interaction_figure(f: FactorialStats) -> Figure:
             sub = cells[cells[b] == lev].set_index(a).reindex(f.spec["a_levels"])
             mean, low, high = (sub[c].to_numpy(float) for c in ("mean", "low", "high"))
             err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
-            ax.errorbar(x + (i - 0.5) * 0.06, mean, yerr=err, fmt="-o", color=colour, lw=2, capsize=5,
+            ax.errorbar(x + (i - 0.5) * 0.04, mean, yerr=err, fmt="-o", color=colour, lw=2, capsize=5,
                         label=f"{b}: {_arm(lev)}")
         ax.set_xticks(x, [_arm(v) for v in f.spec["a_levels"]], fontsize=11)
+        ax.set_xlim(-0.3, 1.3)
         ax.set_xlabel(a.replace("_", " "), fontsize=12)
         ax.set_ylabel(_label(m), fontsize=11)
         ax.set_title(_short_label(m), loc="left", fontsize=12)
     axes[-1].legend(frameon=False, fontsize=10, loc="upper left", bbox_to_anchor=(1.01, 1))
-    fig.suptitle(f"{a.capitalize()} x {b}: cell means with 95 % intervals (parallel lines: no interaction)",
-                 fontsize=14, fontweight="bold", x=0.01, ha="left")
+    fig.suptitle(f"{a.capitalize()} x {b}: parallel lines mean no interaction\n"
+                 "Cell means with 95 % intervals across replicates (the effects table pairs by seed: sharper)",
+                 fontsize=13, fontweight="bold", x=0.01, ha="left")
     return fig
 
 
