@@ -427,3 +427,35 @@ def test_structure_x_culture_arms_are_the_models_blocks():
         assert dict(arm.scenario.params) == dict(with_blocks(base, structure=structure, practices=practices).params)
     p = {a.name: dict(a.scenario.params) for a in exp.arms}
     assert p["control_weak"] != p["control_strong"] != p["empowering_strong"] != p["empowering_weak"]
+
+
+def test_grid_reports_put_profit_beside_satisfaction(tmp_path):
+    """Profit's paired gap at each grid value, as the statistics give it (profit made up on top of real runs)."""
+    import pandas as pd
+
+    from servicesim.experiments.report import write_report
+
+    text = HEAD.format(name="nov", days=6, replicates=3) + """
+[[arms]]
+name = "hierarchical"
+[[arms]]
+name = "bersin"
+style = "bersin"
+[grid]
+novelty = [0.0, 0.6]
+"""
+    out, md = sweep_and_report(tmp_path, text, "nov")
+    if "profit" not in load(out).summary:                  # a model without money accounts: add made-up profit
+        rng = np.random.default_rng(4)
+        for f in sorted((out / "summary").glob("*.parquet")):
+            row = pd.read_parquet(f)
+            row["profit"] = 30 + 4 * (row["arm"] == "bersin") * row["novelty"] + rng.normal(0, 1, len(row))
+            row.to_parquet(f)
+        md = write_report(out, formats=("png",)).read_text()
+    s = load(out).summary
+    tab = stats.paired_table(s, ["profit"], baseline="hierarchical", within=["novelty"]).sort_values("novelty")
+    after = md.split("Paired gap in profit to hierarchical")[1]
+    row = next(line for line in after.splitlines() if line.startswith("| bersin - hierarchical |"))
+    for _, t in tab.iterrows():
+        assert f"{_num('profit', t['mean'], diff=True)} {_ci('profit', t['low'], t['high'], diff=True)}" in row
+    assert (out / "report" / "figures" / "gap_profit.png").exists()
