@@ -377,7 +377,8 @@ def _render_arms(r: _Report, s: ArmsStats) -> None:
         row = [_label(m)]
         for a in s.arms:
             e = s.means[(s.means["arm"] == a) & (s.means["metric"] == m)]
-            row.append("n/a" if e.empty else f"{_num(m, e['mean'].iloc[0])} {_ci(m, e['low'].iloc[0], e['high'].iloc[0])}")
+            row.append("n/a" if e.empty else
+                       f"{_num(m, e['mean'].iloc[0])} {_ci(m, e['low'].iloc[0], e['high'].iloc[0])}")
         rows.append(row)
     r.add(_md_table(["Metric"] + [_arm(a) for a in s.arms], rows), "")
     present = [a for a in s.arms if a in set(s.means["arm"])]
@@ -441,9 +442,10 @@ def decomposition_figure(table: pd.DataFrame) -> Figure:
     ax.errorbar(mean, y, xerr=err, fmt="none", ecolor="black", capsize=4, lw=1.2)
     ax.axvline(0, color="black", lw=1)
     span = np.nanmax(np.abs(np.concatenate([low, high, mean]))) or 1.0
-    for yi, m, hi_, lo_ in zip(y, mean, high, low):
+    for yi, m, hi_, lo_ in zip(y, mean, high, low, strict=True):
         edge = (hi_ if m >= 0 else lo_) if not np.isnan(hi_) else m
-        ax.annotate(_points(m, math.nan, math.nan), (edge, yi), xytext=(6 if m >= 0 else -6, 0), textcoords="offset points",
+        ax.annotate(_points(m, math.nan, math.nan), (edge, yi), xytext=(6 if m >= 0 else -6, 0),
+                    textcoords="offset points",
                     ha="left" if m >= 0 else "right", va="center", fontsize=10)
     ax.set_xlim(-1.3 * span, 1.3 * span)
     labels = ["Whole gap"] + list(parts["label"])
@@ -475,7 +477,8 @@ def _render_decompositions(r: _Report, s: ArmsStats) -> None:
           "Each channel: mean over pairs with its 95 % t-interval; the channels add up to the gap.", "")
     for (a, b), table in s.decompositions.items():
         total = table[table["channel"] == "total"].iloc[0]
-        rows = [[str(t["label"]) if t["channel"] != "total" else "**Whole gap**", _points(t["mean"], t["low"], t["high"]),
+        rows = [[str(t["label"]) if t["channel"] != "total" else "**Whole gap**",
+                 _points(t["mean"], t["low"], t["high"]),
                  "" if t["channel"] == "total" or math.isnan(t["share"]) else f"{100 * t['share']:.0f} %"]
                 for _, t in table.iterrows()]
         r.add(f"### {_arm(a)} - {_arm(b)}", "",
@@ -494,11 +497,11 @@ def interaction_figure(f: FactorialStats) -> Figure:
     fig = Figure(figsize=(5.2 * max(1, len(f.metrics)) + 1.5, 5.0), dpi=100, layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, max(1, len(f.metrics))))
     x = np.arange(2)
-    for ax, m in zip(axes, f.metrics):
+    for ax, m in zip(axes, f.metrics, strict=False):
         ax.spines[["top", "right"]].set_visible(False)
         ax.grid(axis="y", alpha=0.3)
         cells = f.cells[f.cells["metric"] == m]
-        for i, (lev, colour) in enumerate(zip(f.spec["b_levels"], ("#d1495b", "#1f5fa8"))):
+        for i, (lev, colour) in enumerate(zip(f.spec["b_levels"], ("#d1495b", "#1f5fa8"), strict=True)):
             sub = cells[cells[b] == lev].set_index(a).reindex(f.spec["a_levels"])
             mean, low, high = (sub[c].to_numpy(float) for c in ("mean", "low", "high"))
             err = np.vstack([np.nan_to_num(mean - low), np.nan_to_num(high - mean)])
@@ -584,7 +587,8 @@ def _render_grid1(r: _Report, g: Grid1Stats) -> None:
         r.figure(F.lines_with_ci(tab, m, x=x, hue="arm", mark_peak=False, zero_line=True,
                                  ylabel=F.metric_label(m, difference=True) if m in METRICS else
                                  f"Difference in {_label(m)}",
-                                 title=f"Gap to {_arm(base)} in {_short_label(m).lower()} against {x.replace('_', ' ')}",
+                                 title=f"Gap to {_arm(base)} in {_short_label(m).lower()} against "
+                                       f"{x.replace('_', ' ')}",
                                  subtitle=f"Paired by seed; mean and 95 % band. Above zero: more than {base}."),
                  f"gap_{m}", f"Paired gap to {base} in {_short_label(m).lower()} against {x}")
         rows = []
@@ -648,7 +652,7 @@ def _render_teams(r: _Report, teams: pd.DataFrame, t: TeamsStats) -> None:
     w = t.within
     r.add(_md_table(["Teams", "n", "Pearson r [95 % CI]", "Spearman rho", "r squared"], rows), "",
           f"Inside one organisation (one run), the correlation between its teams averages r = {w.mean:.2f} "
-          f"{'[%.2f, %.2f]' % (w.low, w.high) if not math.isnan(w.low) else ''} over {w.n} runs. Pooled across "
+          f"{f'[{w.low:.2f}, {w.high:.2f}]' if not math.isnan(w.low) else ''} over {w.n} runs. Pooled across "
           "styles, part of the correlation comes from the styles moving both; r squared below 1 says how much of "
           "the teams' satisfaction engagement leaves unexplained.", "")
 
@@ -753,5 +757,6 @@ def write_report(root: str | Path, formats=("png", "svg")) -> Path:
 
 
 __all__ = ["write_report", "report_metrics", "report_pairs", "compute_arms", "compute_factorial", "compute_grid1",
-           "compute_grid2", "compute_peaks", "compute_teams", "compute_sensitivity", "decomposition_figure", "interaction_figure",
+           "compute_grid2", "compute_peaks", "compute_teams", "compute_sensitivity", "decomposition_figure",
+           "interaction_figure",
            "ArmsStats", "FactorialStats", "Grid1Stats", "Grid2Stats", "TeamsStats", "SensitivityStats", "PeakRow"]

@@ -125,7 +125,8 @@ def group_means(summary: pd.DataFrame, by: list[str] | str, metrics, level: floa
             if m not in sub:
                 continue
             e = mean_ci(sub[m], level)
-            rows.append({**dict(zip(by, key)), "metric": m, "n": e.n, "mean": e.mean, "low": e.low, "high": e.high})
+            rows.append({**dict(zip(by, key, strict=True)), "metric": m, "n": e.n, "mean": e.mean, "low": e.low,
+                         "high": e.high})
     return pd.DataFrame(rows)
 
 
@@ -147,11 +148,12 @@ def paired_table(summary: pd.DataFrame, metrics, *, baseline: str, by: str = "ar
                 if m not in cell:
                     continue
                 d = paired_difference(cell[m], cell[f"{m}__base"], level)
-                rows.append({by: group, **dict(zip(within, key)), "metric": m, "baseline": baseline, **asdict(d)})
+                rows.append({by: group, **dict(zip(within, key, strict=True)), "metric": m, "baseline": baseline,
+                             **asdict(d)})
     table = pd.DataFrame(rows)
     if len(table):
         table["p_holm"] = np.nan
-        for m, idx in table.groupby("metric").groups.items():
+        for idx in table.groupby("metric").groups.values():
             table.loc[idx, "p_holm"] = holm(table.loc[idx, "p_value"].to_numpy())
     return table
 
@@ -368,7 +370,7 @@ def decompose(summary: pd.DataFrame, a: str, b: str, *, metric: str = "csat", by
         for channel, label in {"total": f"Gap in {metric}", **CHANNELS}.items():
             col = "gap" if channel == "total" else channel
             e = mean_ci(sub[col], level)
-            rows.append({**dict(zip(within, key)), "a": a, "b": b, "channel": channel, "label": label,
+            rows.append({**dict(zip(within, key, strict=True)), "a": a, "b": b, "channel": channel, "label": label,
                          "mean": e.mean, "low": e.low, "high": e.high, "n": e.n,
                          "share": e.mean / total if total and not math.isnan(total) else math.nan})
     return pd.DataFrame(rows)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from servicesim.experiments import cli, stats
-from servicesim.experiments.report import _num, _ci
+from servicesim.experiments.report import _ci, _num
 from servicesim.experiments.store import load
 
 HEAD = """
@@ -72,7 +72,7 @@ def test_arms_report_with_transition_and_teams(tmp_path):
     a = s[s["arm"] == "bersin"].sort_values("replicate")["csat"].to_numpy()
     b = s[s["arm"] == "hierarchical"].sort_values("replicate")["csat"].to_numpy()
     d = stats.paired_difference(a, b)
-    line = next(l for l in md.splitlines() if l.startswith("| bersin - hierarchical | Customer satisfaction"))
+    line = next(x for x in md.splitlines() if x.startswith("| bersin - hierarchical | Customer satisfaction"))
     assert f"{_num('csat', d.mean, diff=True)} {_ci('csat', d.low, d.high, diff=True)}" in line
     # the transition paragraph reports what stats.transition finds, whatever it is
     tr = stats.transition(res.daily, switch="switch", stay="hierarchical", day=6)
@@ -112,7 +112,7 @@ hue = "training"
     means = s.groupby(["training", "delegation"])["csat"].mean()
     for training in (0.0, 1.0):
         peak = means.loc[training].idxmax()
-        assert any(l.startswith(f"| {training:g} | {peak:g} |") for l in md.splitlines()), md
+        assert any(x.startswith(f"| {training:g} | {peak:g} |") for x in md.splitlines()), md
 
 
 def test_one_dimensional_grid_with_arms_report(tmp_path):
@@ -175,7 +175,7 @@ def test_compare_prints_paired_statistics_of_the_common_seeds(tmp_path, capsys):
     a = [simulate(load_scenario("hierarchical", over), seed=s, days=6).summary["csat"] for s in seeds]
     b = [simulate(load_scenario("bersin", over), seed=s, days=6).summary["csat"] for s in seeds]
     d = stats.paired_difference(b, a)
-    line = next(l for l in text.splitlines() if l.startswith("Customer satisfaction"))
+    line = next(x for x in text.splitlines() if x.startswith("Customer satisfaction"))
     sign = "+" if d.mean > 0 else ""
     assert f"{sign}{d.mean:.2f} [{d.low:.2f}, {d.high:.2f}]" in line
     assert f"{stats.mean_ci(a).mean:.2f} [{stats.mean_ci(a).low:.2f}, {stats.mean_ci(a).high:.2f}]" in line
@@ -374,7 +374,8 @@ def test_arms_name_structure_and_practices_blocks(monkeypatch, tmp_path):
                                "training": {"weak_practices": 0.1, "strong_practices": 0.8}[practices]})
 
     monkeypatch.setattr(scenario_module, "with_blocks", fake_with_blocks, raising=False)
-    exp = parse_experiment(tomllib.loads(HEAD.format(name="blocks", days=5, replicates=2) + BLOCKS), source="blocks.toml")
+    text = HEAD.format(name="blocks", days=5, replicates=2) + BLOCKS
+    exp = parse_experiment(tomllib.loads(text), source="blocks.toml")
     params = {a.name: a.scenario.params for a in exp.arms}
     assert [c[1:] for c in calls] == [("control", "weak_practices"), ("control", "strong_practices"),
                                       ("empowering", "weak_practices"), ("empowering", "strong_practices")]
@@ -405,7 +406,7 @@ def test_blocks_and_factorial_errors_are_one_line(monkeypatch):
         parse_experiment(tomllib.loads(text), source="blocks.toml")
     assert "\n" not in str(exc.value)
     monkeypatch.setattr(scenario_module, "with_blocks", lambda sc, **kw: sc, raising=False)
-    bad = text.replace('factorial = { a = "structure", b = "practices" }', 'factorial = { a = "structure", b = "style" }')
+    bad = text.replace('b = "practices" }', 'b = "style" }')
     with pytest.raises(ExperimentError, match=r"report\.factorial.*sets no 'style'"):
         parse_experiment(tomllib.loads(bad), source="blocks.toml")
     with pytest.raises(ExperimentError, match=r"arms\[0\]\.structure"):

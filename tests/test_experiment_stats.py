@@ -153,7 +153,7 @@ def synthetic_runs(deltas, *, n=8, slope=2.0, abandon=(0.1, 0.1), judge=None, se
     for r in range(n):
         base = {t: 0.3 + 0.1 * rng.random() for t in TERMS}     # common random numbers: shared by both arms
         base["expectation_served"] = 0.2 + 0.1 * rng.random()
-        for arm, s in zip("ab", abandon):
+        for arm, s in zip("ab", abandon, strict=True):
             terms = {t: base[t] + (deltas.get(t, 0.0) + (wobble[r] if t == "perf_fit" else 0.0) if arm == "a" else 0)
                      for t in TERMS}
             perf = sum(SIGN[t] * terms[t] for t in TERMS)
@@ -261,7 +261,8 @@ def test_factorial_effects_recover_main_effects_and_interaction():
     assert e["a_at_b0"] == pytest.approx(0.2) and e["a_at_b1"] == pytest.approx(-0.1)
     assert e["b_at_a0"] == pytest.approx(0.5) and e["b_at_a1"] == pytest.approx(0.2)
     p = t[t["metric"] == "profit"].set_index("effect")["mean"]
-    assert p["main_a"] == pytest.approx(-10) and p["main_b"] == pytest.approx(0) and p["interaction"] == pytest.approx(0)
+    assert p["main_a"] == pytest.approx(-10) and p["main_b"] == pytest.approx(0)
+    assert p["interaction"] == pytest.approx(0)
     assert (t["n"] == 10).all()
     # reference level swapped: main effect of a changes sign
     flip = stats.factorial_effects(runs, ["csat"], a="structure", b="practices",
