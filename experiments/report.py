@@ -238,6 +238,8 @@ class Grid1Stats:
     lines: dict                           # metric -> group_means by arm and x
     gaps: dict                            # metric -> paired_table within x
     slopes: dict                          # metric -> {arm: scipy linregress result of the gap on x}
+    decompositions: dict = field(default_factory=dict)   # arm -> stats.decompose within x (vs base)
+    decomposition_missing: list[str] = field(default_factory=list)
 
 
 def compute_grid1(exp: dict, summary: pd.DataFrame, metrics: list[str], x: str) -> Grid1Stats:
@@ -255,7 +257,12 @@ def compute_grid1(exp: dict, summary: pd.DataFrame, metrics: list[str], x: str) 
             rows = summary[summary["arm"] == arm].merge(summary[summary["arm"] == base], on=[x, "replicate"],
                                                         suffixes=("", "_b"))
             slopes[m][arm] = st.linregress(rows[x], rows[m] - rows[f"{m}_b"])
-    return Grid1Stats(x, base, gap_metrics, lines, gaps, slopes)
+    out = Grid1Stats(x, base, gap_metrics, lines, gaps, slopes)
+    out.decomposition_missing = stats.missing_decomposition_keys(summary) if "csat" in summary else ["csat"]
+    if not out.decomposition_missing:
+        for arm in [a["name"] for a in exp["arms"] if a["name"] != base]:
+            out.decompositions[arm] = stats.decompose(summary, arm, base, within=[x])
+    return out
 
 
 @dataclass
@@ -341,6 +348,15 @@ def _verdict(t) -> str:
     return "higher" if t["mean"] > 0 else "lower"
 
 
+def _main_channels(table: pd.DataFrame, top: int = 2) -> str:
+    """'mostly fit of the answer +0.172 and waiting and abandonment +0.162': the largest channels of a gap."""
+    parts = table[~table["channel"].isin(["total", "residual"])].dropna(subset=["mean"])
+    parts = parts.reindex(parts["mean"].abs().sort_values(ascending=False).index).head(top)
+    named = [f"{str(t['label']).split(' (')[0].lower()} {_points(t['mean'], math.nan, math.nan)}"
+             for _, t in parts.iterrows()]
+    return "largest channels: " + ", ".join(named)
+
+
 def _render_key_results(r: _Report, s: ArmsStats) -> None:
     key = s.key_metrics[0]
     bullets = []
@@ -357,6 +373,8 @@ def _render_key_results(r: _Report, s: ArmsStats) -> None:
                 u = rows.loc[m]
                 text += (f"; {_short_label(m).lower()} {_num(m, u['mean'], diff=True)} "
                          f"{_ci(m, u['low'], u['high'], diff=True)} ({_unit(m)}): {_verdict(u)}")
+        if (arm, base) in s.decompositions:
+            text += f"; {_main_channels(s.decompositions[(arm, base)])}"
         bullets.append(text + ".")
     if bullets:
         beside = " and " + " and ".join(_short_label(m).lower() for m in s.key_metrics[1:]) if len(s.key_metrics) > 1 \
@@ -602,6 +620,20 @@ def _render_grid1(r: _Report, g: Grid1Stats) -> None:
         r.add(f"Paired gap in {_short_label(m).lower()} to {base}, at each {x} (95 % CI), and the slope of the gap "
               f"against {x} (least squares over all replicates):", "",
               _md_table(["Comparison", *[f"{x} = {v:g}" for v in xs], "slope of gap"], rows), "")
+    if "csat" in g.metrics:
+        r.add(f"### The gap in satisfaction by channel, at each {x}", "")
+        if g.decomposition_missing:
+            r.add(f"Not available: these results lack the decomposition's inputs "
+                  f"({', '.join(g.decomposition_missing)}).", "")
+        for arm, table in g.decompositions.items():
+            xs = sorted(table[x].unique())
+            rows = [[str(label) if ch != "total" else "**Whole gap**",
+                     *[_points(*table[(table["channel"] == ch) & (table[x] == v)][["mean", "low", "high"]].iloc[0])
+                       for v in xs]]
+                    for ch, label in table[table[x] == xs[0]][["channel", "label"]].itertuples(index=False)]
+            r.add(f"{_arm(arm)} - {_arm(base)} (satisfaction points, mean over seed-paired replicates [95 % CI]; the "
+                  "channels add up to the gap, see *Why one arm is ahead* in docs/EXPERIMENTS.md):", "",
+                  _md_table(["Channel", *[f"{x} = {v:g}" for v in xs]], rows), "")
 
 
 def _render_transition(r: _Report, res: dict) -> None:

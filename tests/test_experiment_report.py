@@ -287,6 +287,7 @@ def test_report_decomposes_the_gap_and_puts_profit_beside_satisfaction(tmp_path)
     ci = f"{_num('profit', d.mean, diff=True)} {_ci('profit', d.low, d.high, diff=True)}"
     key = next(line for line in md.splitlines() if line.startswith("- **b airline vs h airline**"))
     assert ci in key and "lower" in key                                    # bersin's profit is 5 a day lower
+    assert "largest channels: fit of the answer +0.17" in key
     assert f"| b airline - h airline | {_label('profit')} | {ci} |" in md
     assert any(line.startswith(f"| {_label('profit')} |") for line in md.splitlines())
     assert any(line.startswith(f"| {_label('approval_utilisation')} |") for line in md.splitlines())
@@ -446,14 +447,27 @@ style = "bersin"
 novelty = [0.0, 0.6]
 """
     out, md = sweep_and_report(tmp_path, text, "nov")
-    if "profit" not in load(out).summary:                  # a model without money accounts: add made-up profit
-        rng = np.random.default_rng(4)
-        for f in sorted((out / "summary").glob("*.parquet")):
-            row = pd.read_parquet(f)
-            row["profit"] = 30 + 4 * (row["arm"] == "bersin") * row["novelty"] + rng.normal(0, 1, len(row))
-            row.to_parquet(f)
-        md = write_report(out, formats=("png",)).read_text()
+    # made-up money and judgement terms on top of the real runs (whatever the model records)
+    rng = np.random.default_rng(4)
+    for f in sorted((out / "summary").glob("*.parquet")):
+        row = pd.read_parquet(f)
+        b = (row["arm"] == "bersin") * (1 + row["novelty"])
+        row["profit"] = 30 + 4 * b + rng.normal(0, 1, len(row))
+        for k, sign in PERF.items():
+            row[k] = 0.3 + 0.05 * sign * b + rng.normal(0, 0.01, len(row))
+        perf = sum(sign * row[k] for k, sign in PERF.items())
+        row["abandon_share"], row["csat_served"], row["judge_slope"] = 0.1 - 0.03 * b, 2.5 + 2 * perf, 2.0
+        row["csat"] = (1 - row["abandon_share"]) * (row["csat_served"] - 1) + 1
+        row.to_parquet(f)
+    md = write_report(out, formats=("png",)).read_text()
     s = load(out).summary
+    dec = stats.decompose(s, "bersin", "hierarchical", within=["novelty"])
+    table = md.split("### The gap in satisfaction by channel, at each novelty")[1]
+    fit = dec[dec["channel"] == "fit"].sort_values("novelty")
+    row = next(line for line in table.splitlines() if line.startswith("| Fit of the answer |"))
+    assert row == "| Fit of the answer | " + " | ".join(
+        f"{t['mean']:+.3f} [{t['low']:+.3f}, {t['high']:+.3f}]" for _, t in fit.iterrows()) + " |"
+    assert fit["mean"].iloc[1] > fit["mean"].iloc[0] > 0          # the made-up fit gap grows with novelty
     tab = stats.paired_table(s, ["profit"], baseline="hierarchical", within=["novelty"]).sort_values("novelty")
     after = md.split("Paired gap in profit to hierarchical")[1]
     row = next(line for line in after.splitlines() if line.startswith("| bersin - hierarchical |"))
