@@ -358,6 +358,8 @@ def _main_channels(table: pd.DataFrame, top: int = 2) -> str:
 
 
 def _render_key_results(r: _Report, s: ArmsStats) -> None:
+    if not s.key_metrics:
+        return
     key = s.key_metrics[0]
     bullets = []
     for arm, base in s.pairs:
