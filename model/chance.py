@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 # Sources of keyed chance (any distinct small integers).
-DEMAND, QUIT, HIRE, PAYROLL, CHURN, BACKGROUND_CHURN, ACQUISITION, NEW_CUSTOMER = range(1, 9)
+DEMAND, QUIT, HIRE, PAYROLL, CHURN, BACKGROUND_CHURN, ACQUISITION, DEMAND_ATTRIBUTES = range(1, 9)
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)

@@ -17,15 +17,11 @@ import numpy as np
 from . import chance
 
 
-def judge(performance: np.ndarray, expectation: np.ndarray, steepness: float) -> np.ndarray:
-    """Satisfaction on 1-5: performance measured against expectation (disconfirmation)."""
-    return 1.0 + 4.0 / (1.0 + np.exp(-steepness * (performance - expectation)))
-
-
-def judge_slope(performance: np.ndarray, expectation: np.ndarray, steepness: float) -> np.ndarray:
-    """d satisfaction / d performance at each point (for the decomposition of satisfaction gaps)."""
+def judge(performance: np.ndarray, expectation: np.ndarray, steepness: float) -> tuple[np.ndarray, np.ndarray]:
+    """Satisfaction on 1-5: performance measured against expectation (disconfirmation); and the
+    slope d satisfaction / d performance at each point (for the decomposition of satisfaction gaps)."""
     s = 1.0 / (1.0 + np.exp(-steepness * (performance - expectation)))
-    return 4.0 * steepness * s * (1.0 - s)
+    return 1.0 + 4.0 * s, 4.0 * steepness * s * (1.0 - s)
 
 
 def nps_category(score: np.ndarray) -> np.ndarray:
@@ -46,6 +42,10 @@ class CustomerBase:
         self.expectation = np.zeros(room)
         self.memory = np.full(room, 3.5)      # memory of service: EWMA of satisfaction (1-5)
         self.active = np.zeros(room, dtype=bool)
+        self.since = np.full(room, -1, dtype=np.int32)   # day the slot's customer joined (-1: from the start)
+        # the day each customer would leave for reasons unrelated to service (drawn when they join)
+        self.exit_day = np.full(room, np.iinfo(np.int32).max, dtype=np.int64)
+        self.exit_day[:self.initial] = self._exit_days(rng, p, 0, self.initial)
         self.expectation[:self.initial] = np.clip(
             rng.normal(p["expectation_mean"], p["expectation_sd"], self.initial), 0.0, 1.0)
         self.active[:self.initial] = True
@@ -54,20 +54,28 @@ class CustomerBase:
         self.acquired_today = 0
         self.net_word = 0.0                   # recent net promoter share among contacts
 
+    @staticmethod
+    def _exit_days(g: np.random.Generator, p: dict, day: int, n: int) -> np.ndarray:
+        if p["base_churn"] <= 0.0:
+            return np.full(n, np.iinfo(np.int32).max, dtype=np.int64)
+        return day + g.geometric(p["base_churn"], n).astype(np.int64)
+
     @property
     def count(self) -> int:
         return len(self.active_ids)
 
     def requests_on(self, day: int, rate: float) -> tuple[np.ndarray, np.random.Generator]:
-        """Today's requests: the customer slot of each (active customers only), and the day's
-        generator positioned to draw their attributes in slot order.
+        """Today's requests, in slot order: the customer slot of each, whether or not a customer
+        holds it (the caller keeps those of active customers), and the day's generator for their
+        attributes, drawn in the same order.
 
-        Every slot draws its count whether or not a customer holds it, so a customer's stream
-        does not depend on who else is still a customer."""
-        g = chance.keyed(self.key, day, chance.DEMAND)
-        counts = g.poisson(rate, len(self.active))
-        slots = np.repeat(np.arange(len(self.active)), counts)
-        return slots, g
+        Counts are drawn slot by slot up to the highest slot in use and attributes request by
+        request in slot order, from two streams of their own: slot s's requests and their
+        attributes are the same whoever else is still a customer (common random numbers)."""
+        used = int(self.active_ids[-1]) + 1 if len(self.active_ids) else 0
+        counts = chance.keyed(self.key, day, chance.DEMAND).poisson(rate, used)
+        slots = np.repeat(np.arange(used), counts)
+        return slots, chance.keyed(self.key, day, chance.DEMAND_ATTRIBUTES)
 
     def experience(self, cust: np.ndarray, performance: np.ndarray, score: np.ndarray, served: np.ndarray,
                    p: dict, day: int) -> np.ndarray:
@@ -85,8 +93,7 @@ class CustomerBase:
 
     def turn_over(self, leavers: np.ndarray, net_promoters: float, contacts: int, p: dict, day: int) -> tuple[int, int]:
         """Leavers go (plus background churn); word of mouth brings newcomers."""
-        u = chance.keyed_uniform(self.key, day, chance.BACKGROUND_CHURN, self.active_ids)
-        background = self.active_ids[u < p["base_churn"]]
+        background = self.active_ids[self.exit_day[self.active_ids] <= day]
         gone = np.unique(np.concatenate([leavers, background]))
         gone = gone[self.active[gone]]
         self.active[gone] = False
@@ -104,6 +111,8 @@ class CustomerBase:
             self.expectation[new] = np.clip(g.normal(p["expectation_mean"], p["expectation_sd"], n_new), 0.0, 1.0)
             self.memory[new] = 3.5
             self.active[new] = True
+            self.since[new] = day
+            self.exit_day[new] = self._exit_days(g, p, day + 1, n_new)
         self.active_ids = np.flatnonzero(self.active)
         self.acquired_today = n_new
         self.churned_total += len(gone)

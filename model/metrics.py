@@ -59,6 +59,7 @@ _METRICS = [
     Metric("perf_concession", "Effect of gestures", "performance", True),
     Metric("expectation_served", "Expectation of customers served", "0-1", None),
     Metric("judge_slope", "Slope of the judgement curve", "per performance", None),
+    Metric("wrong_answer_rate", "Wrong answers reaching customers", "per request", False),
     Metric("people_per_request", "Extra people dealt with per request", "per request", False),
     Metric("decided_by_rule", "Approvals settled by rule", "per request", None),
 ]
@@ -88,6 +89,7 @@ def from_tally(t) -> dict:
         "abandon_share": div(t.abandoned, t.closed),
         "csat_served": div(t.score_served, t.resolved),
         "perf_fit": div(t.fit_sum, t.resolved),
+        "wrong_answer_rate": div(t.wrong, t.resolved),
         "perf_wait": div(t.wait_pen, t.resolved),
         "perf_people": div(t.people_pen, t.resolved),
         "perf_errors": div(t.error_pen, t.resolved),

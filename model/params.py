@@ -241,6 +241,11 @@ _PARAMS: list[Param] = [
     _c("culture_downward_pull", "Relative pull of a manager whose example is below a person's alignment", 0.3, 0.0, 1.0),
     _c("quit_engagement_threshold", "Engagement below which people start thinking of leaving", 0.55, 0.1, 1.0),
     _c("early_quit_boost", "Extra quit hazard of a newcomer, fading over their first months", 1.0, 0.0, 5.0, "early attrition in contact centres; value assumed"),
+    _c("pressure_threshold", "Load (demand per unit of capacity) above which people feel pressure", 0.8, 0.3, 2.0),
+    _c("success_memory", "Weight of past days in a person's sense of succeeding at work", 0.8, 0.0, 0.99),
+    _c("staffing_adjustment", "Daily speed at which 'staffed' supervision follows the approvals demanded", 0.3, 0.01, 1.0),
+    _c("newcomer_engagement", "Engagement of a newcomer on their first day", 0.65, 0.0, 1.0),
+    _c("newcomer_alignment", "Culture alignment a newcomer brings (then socialised by peers and manager)", 0.3, 0.0, 1.0),
     _c("payroll_fix_days", "Mean working days payroll takes to fix a pay error", 5.0, 1.0, 30.0),
     _c("judgement_steepness", "Steepness of the customer's judgement curve (performance gap to 1-5 score)", 7.0, 1.0, 20.0, "expectation disconfirmation (Oliver 1980); value assumed"),
     _c("customer_memory", "Weight of past contacts in a customer's memory of service", 0.7, 0.0, 0.99),
@@ -249,7 +254,7 @@ _PARAMS: list[Param] = [
 
 SCHEMA: dict[str, Param] = {p.name: p for p in _PARAMS}
 
-#: The two blocks of a management style (DESIGN §2), and the style as a whole. Organisational
+#: The two blocks of a management style (docs/ODD.md §2), and the style as a whole. Organisational
 #: capacities (group "supervision") are never part of a style: changing style never resets them.
 STRUCTURE_PARAMS: tuple[str, ...] = tuple(p.name for p in _PARAMS if p.group == "structure")
 PRACTICE_PARAMS: tuple[str, ...] = tuple(p.name for p in _PARAMS if p.group == "practices")
@@ -294,6 +299,15 @@ def parse_assignment(text: str, source: str = "--set") -> tuple[str, Any]:
     if name not in SCHEMA:
         raise unknown_param_error(name, source)
     return name, SCHEMA[name].coerce(value, source)
+
+
+def coefficient_table() -> str:
+    """The advanced group as a Markdown table (name, default, range, meaning, source) — docs/ODD.md §8."""
+    rows = ["| coefficient | default | range | meaning | source |", "|---|---|---|---|---|"]
+    for p in _PARAMS:
+        if p.group == "coefficients":
+            rows.append(f"| `{p.name}` | {p.default} | {p.low}–{p.high} | {p.meaning} | {p.source} |")
+    return "\n".join(rows)
 
 
 def by_group(names: Iterable[str] | None = None) -> dict[str, list[Param]]:

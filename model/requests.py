@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .customers import CustomerBase, judge, judge_slope, nps_category
+from .customers import CustomerBase, judge, nps_category
 from .journey import Journal
 from .organisation import FRONT, Organisation
 from .workforce import Workforce
 
 FRONT_QUEUE, APPROVAL, BACK_QUEUE, DONE, ABANDONED = 0, 1, 2, 3, 4
+#: An answer whose fit is below this did not solve the customer's problem (a wrong answer, as measured).
+WRONG_FIT = 0.5
 
 _COLUMNS = {
     "id": np.int64, "customer": np.int64, "team": np.int32, "arrival": np.int32, "novel": bool,
@@ -133,7 +135,7 @@ class DayTally:
               "fcr", "resolution_days", "escalations", "handoffs", "errors", "rework", "people",
               # the terms of served customers' judgements, for the decomposition of satisfaction gaps
               "score_served", "fit_sum", "wait_pen", "people_pen", "error_pen", "mood_eff", "gesture_eff",
-              "expectation_sum", "slope_sum",
+              "expectation_sum", "slope_sum", "wrong",
               # approvals and money
               "approvals_demanded", "approval_capacity", "extra_supervisors", "concessions", "by_rule")
 
@@ -230,7 +232,7 @@ class ServiceChain:
         self.next_id += n
         start = len(self.pool)
         self.pool.add(batch)
-        self._log("arrive", np.arange(start, start + n), day, self.pool["team"][start:])
+        self._log("arrive", np.arange(start, start + n), day, self.pool["team"][start:], cust)
         self.tally.arrived += n
         return n
 
@@ -293,7 +295,8 @@ class ServiceChain:
         ok = np.bincount(emp, weights=pool["fit"][served], minlength=org.size)
         cnt = np.bincount(emp, minlength=org.size)
         has = cnt > 0
-        people.success[has] = 0.8 * people.success[has] + 0.2 * ok[has] / cnt[has]
+        keep = p["success_memory"]
+        people.success[has] = keep * people.success[has] + (1.0 - keep) * ok[has] / cnt[has]
         self._log("front", served, day, emp, np.where(escalate, 1, np.where(bound, 2, np.where(novel, 3, 0))))
 
         up = served[escalate]
@@ -333,7 +336,8 @@ class ServiceChain:
         if self.approval_demand is None:
             self.approval_demand = demand.astype(float)
         else:
-            self.approval_demand = 0.7 * self.approval_demand + 0.3 * demand
+            rate = p["staffing_adjustment"]
+            self.approval_demand = (1.0 - rate) * self.approval_demand + rate * demand
         cap = np.maximum(base, self.approval_demand / p["approval_target_utilisation"])
         self.tally.extra_supervisors += float(((cap - base) / base).sum())
         return cap
@@ -456,7 +460,8 @@ class ServiceChain:
         bad = np.bincount(emp[error], minlength=org.size)
         allw = np.bincount(emp, minlength=org.size)
         has = allw > 0
-        people.success[has] = 0.8 * people.success[has] + 0.2 * (1.0 - bad[has] / allw[has])
+        keep = p["success_memory"]
+        people.success[has] = keep * people.success[has] + (1.0 - keep) * (1.0 - bad[has] / allw[has])
         pool["handoffs_done"][right] += 1
         pool["handoffs_left"][right] -= 1
         self._log("handoff", right, day, emp[~error], pool["unit"][right])
@@ -490,8 +495,8 @@ class ServiceChain:
         perf = (terms["fit"] - terms["wait_cost"] - terms["people_cost"] - terms["error_cost"]
                 + terms["mood_effect"] + terms["gesture_effect"])
         expectation = self.customers.expectation[cust]
-        steep = p["judgement_steepness"]
-        score = np.where(served, judge(perf, expectation, steep), 1.0)
+        judged, slope = judge(perf, expectation, p["judgement_steepness"])
+        score = np.where(served, judged, 1.0)
         if self.journal is not None:
             self.journal.finish(pool["id"][idx], day, {
                 **terms, "wait": wait, "extra_people": people_n, "errors": errors, "mood": pool["mood"][idx],
@@ -510,13 +515,14 @@ class ServiceChain:
         t.errors += float(errors[s].sum())
         t.score_served += float(score[s].sum())
         t.fit_sum += float(terms["fit"][s].sum())
+        t.wrong += int((terms["fit"][s] < WRONG_FIT).sum())
         t.wait_pen += float(terms["wait_cost"][s].sum())
         t.people_pen += float(terms["people_cost"][s].sum())
         t.error_pen += float(terms["error_cost"][s].sum())
         t.mood_eff += float(terms["mood_effect"][s].sum())
         t.gesture_eff += float(terms["gesture_effect"][s].sum())
         t.expectation_sum += float(expectation[s].sum())
-        t.slope_sum += float(judge_slope(perf[s], expectation[s], steep).sum())
+        t.slope_sum += float(slope[s].sum())
         t.concessions += float(pool["gesture"][done].sum()) * p["concession_cost"]
         self._log("resolve", done, day, None, score[s])
         if len(idx):

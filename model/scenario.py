@@ -12,7 +12,7 @@ A scenario file looks like::
     kind = "style_change"
     style = "bersin"
 
-A management style is two blocks, named separately (DESIGN §2): a *structure* block (decision
+A management style is two blocks, named separately (docs/ODD.md §2): a *structure* block (decision
 rights, approvals, procedures; presets of ``category = "structure"``) and a *people-practices*
 block (values, example, recognition, training, coaching, dosing; ``category = "practices"``).
 A block file may set only its own block's parameters. A style preset (``category = "style"``)

@@ -234,7 +234,7 @@ class Workforce:
         recognition, culture, micromanagement and stress (C7, C10, C5)."""
         micro = self.style_of("micromanagement")
         recog = np.minimum(1.0, self.style_of("recognition") + self.extra_recognition)
-        pressure = np.tanh(np.maximum(self.load - 0.8, 0.0))
+        pressure = np.tanh(np.maximum(self.load - p["pressure_threshold"], 0.0))
         stress_target = (0.1 + p["stress_pressure_weight"] * pressure + p["payroll_stress"] * (self.payroll_issue > 0)
                          + p["stress_micromanagement_weight"] * micro - p["stress_recognition_relief"] * recog)
         self.stress += p["stress_rate"] * (np.clip(stress_target, 0.0, 1.0) - self.stress)
@@ -313,9 +313,9 @@ class Workforce:
             self.skill[new] = skill[new]
             self.tolerance[new] = tolerance[new]
             self.knowledge[new] = 0.0
-            self.engagement[new] = 0.65
+            self.engagement[new] = p["newcomer_engagement"]
             self.stress[new] = 0.15
-            self.alignment[new] = 0.3
+            self.alignment[new] = p["newcomer_alignment"]
             team_norm = self.group_mean(self.standard)
             self.standard[new] = team_norm[new]
             self.pace[new] = team_norm[new]
