@@ -22,9 +22,9 @@ import numpy as np
 
 from servicesim.model import params as P
 from servicesim.model.errors import ServicesimError
-from servicesim.model.interventions import Intervention, make
+from servicesim.model.interventions import Intervention
 from servicesim.model.metrics import HEADLINE, METRICS
-from servicesim.model.scenario import Scenario, load_scenario, style_names, with_style
+from servicesim.model.scenario import Scenario, load_scenario, make_intervention, style_names, with_blocks, with_style
 
 from . import sensitivity
 from .fields import ExperimentError, check_bounds, check_int, check_table, field_error, typed_rows, unknown_param
@@ -33,10 +33,10 @@ EXPERIMENT_DIR = Path(__file__).resolve().parent
 DESIGN_KINDS = ("grid", "points", "lhs", "sensitivity")
 TOP_KEYS = {"name", "description", "scenario", "days", "replicates", "seed", "metrics", "baseline",
             "params", "arms", "report", "output", *DESIGN_KINDS}
-ARM_KEYS = {"name", "scenario", "style", "params", "interventions"}
+ARM_KEYS = {"name", "scenario", "style", "structure", "practices", "params", "interventions"}
 SENSITIVITY_KEYS = {"method", "metric", "params", "exclude", "spread", "bounds", "trajectories", "levels",
                     "n", "top", "replicates"}
-REPORT_KEYS = {"x", "hue", "transition", "teams", "metrics", "pairs"}
+REPORT_KEYS = {"x", "hue", "transition", "teams", "metrics", "pairs", "factorial"}
 OUTPUT_KEYS = {"daily", "teams"}
 #: Factor names that are not parameters but may appear in a grid.
 SPECIAL_FACTORS = ("style",)
@@ -246,6 +246,18 @@ def _scenario(ref: Any, base_dir: Path, src: str, fld: str) -> Scenario:
         raise ExperimentError(f"experiment '{src}': field '{fld}': {exc}") from None
 
 
+def _blocks(sc: Scenario, raw: Mapping[str, Any], src: str, fld: str) -> Scenario:
+    """The arm's scenario with its named structure and people-practices blocks (``with_blocks``)."""
+    blocks = {k: raw[k] for k in ("structure", "practices") if k in raw}
+    for k, v in blocks.items():
+        if not isinstance(v, str):
+            raise field_error(src, f"{fld}.{k}", v, f"the name of a {k} block preset (scenarios/)")
+    try:
+        return with_blocks(sc, **blocks)
+    except ServicesimError as exc:
+        raise ExperimentError(f"experiment '{src}': field '{fld}': {exc}") from None
+
+
 def _interventions(raw, src: str, fld: str) -> tuple[Intervention, ...]:
     if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
         raise field_error(src, fld, raw, "an array of tables with 'day' and 'kind'")
@@ -254,7 +266,7 @@ def _interventions(raw, src: str, fld: str) -> tuple[Intervention, ...]:
         item = dict(item)
         if "kind" not in item or "day" not in item:
             raise ExperimentError(f"experiment '{src}': field '{fld}[{i}]' needs 'day' and 'kind'")
-        out.append(make(str(item.pop("kind")), item.pop("day"), source=f"{src} {fld}[{i}]", **item))
+        out.append(make_intervention(str(item.pop("kind")), item.pop("day"), source=f"{src} {fld}[{i}]", **item))
     return tuple(out)
 
 
@@ -298,6 +310,8 @@ def _arm(src: str, i: int, raw: dict, base: Scenario, common: dict, base_dir: Pa
             sc = sc.with_params(common, source=f"{src} [params]")
     if "style" in raw:
         sc = with_style(sc, _style(src, f"{fld}.style", raw["style"]))
+    if "structure" in raw or "practices" in raw:
+        sc = _blocks(sc, raw, src, fld)
     over = check_table(src, f"{fld}.params", raw.get("params", {}))
     if over:
         sc = sc.with_params(over, source=f"{src} {fld}.params")
@@ -363,7 +377,7 @@ def _design(src: str, data: Mapping[str, Any], arms: list[Arm], metrics: tuple[s
 
 
 def _report(src: str, raw: Any, arms: list[Arm], kind: str, design: dict, metrics: tuple[str, ...],
-            days: int) -> dict:
+            days: int, raw_arms: list | None) -> dict:
     """The ``[report]`` table: what the report draws; every name in it must exist in the experiment."""
     report = dict(check_table(src, "report", raw, REPORT_KEYS))
     arm_names = [a.name for a in arms]
@@ -387,6 +401,14 @@ def _report(src: str, raw: Any, arms: list[Arm], kind: str, design: dict, metric
         check_int(src, "report.transition.day", tr.get("day"), 0, days - 1)
         if tr.get("metric", "csat") not in metrics:
             raise field_error(src, "report.transition.metric", tr.get("metric"), ", ".join(metrics))
+    if "factorial" in report:
+        from .stats import factorial_spec  # scipy: only for experiments that ask for a factorial
+
+        try:
+            report["factorial"] = factorial_spec(check_table(src, "report.factorial", report["factorial"]),
+                                                 raw_arms or [])
+        except ValueError as exc:
+            raise ExperimentError(f"experiment '{src}': field 'report.factorial': {exc}") from None
     return report
 
 
@@ -425,7 +447,7 @@ def parse_experiment(data: Mapping[str, Any], *, source: str, base_dir: Path = P
     if baseline is not None and baseline not in [a.name for a in arms]:
         raise field_error(src, "baseline", baseline, ", ".join(a.name for a in arms))
     kind, design = _design(src, data, arms, metrics)
-    report = _report(src, data.get("report", {}), arms, kind, design, metrics, days)
+    report = _report(src, data.get("report", {}), arms, kind, design, metrics, days, data.get("arms"))
     output = _output(src, data.get("output", {}))
 
     exp = Experiment(name=exp_name, description=description, source=src, days=days, replicates=replicates,

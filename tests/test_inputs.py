@@ -194,3 +194,15 @@ def test_skipping_the_browser_tests_is_explicit_and_loud():
     r = _collect_browser_tests(SERVICESIM_CHROMIUM="/nonexistent/chromium", SERVICESIM_SKIP_BROWSER="1")
     assert r.returncode in (0, 5), r.stdout + r.stderr      # 5: nothing left to run
     assert "BROWSER APP TESTS NOT RUN" in r.stdout and "deselected" in r.stdout
+
+
+def test_the_odd_describes_every_parameter_and_lists_every_coefficient():
+    """docs/ODD.md stays in step with the schema: each parameter is named where it acts, and the
+    coefficients' table is the one the schema generates."""
+    import re
+    from pathlib import Path
+
+    odd = (Path(__file__).resolve().parent.parent / "docs" / "ODD.md").read_text()
+    missing = [n for n in P.SCHEMA if not re.search(rf"\b{n}\b", odd)]
+    assert not missing, f"parameters the ODD does not mention: {missing}"
+    assert P.coefficient_table() in odd, "regenerate the table in docs/ODD.md §8 with params.coefficient_table()"
