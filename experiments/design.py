@@ -24,7 +24,7 @@ from servicesim.model import params as P
 from servicesim.model.errors import ServicesimError
 from servicesim.model.interventions import Intervention
 from servicesim.model.metrics import HEADLINE, METRICS
-from servicesim.model.scenario import Scenario, load_scenario, make_intervention, style_names, with_blocks, with_style
+from servicesim.model.scenario import Scenario, load_scenario, make_intervention, style_names, with_style
 
 from . import sensitivity
 from .fields import ExperimentError, check_bounds, check_int, check_table, field_error, typed_rows, unknown_param
@@ -252,6 +252,11 @@ def _blocks(sc: Scenario, raw: Mapping[str, Any], src: str, fld: str) -> Scenari
     for k, v in blocks.items():
         if not isinstance(v, str):
             raise field_error(src, f"{fld}.{k}", v, f"the name of a {k} block preset (scenarios/)")
+    try:
+        from servicesim.model.scenario import with_blocks
+    except ImportError:
+        raise ExperimentError(f"experiment '{src}': field '{fld}.{next(iter(blocks))}' needs style blocks, which "
+                              "this model lacks (servicesim.model.scenario.with_blocks); allowed: 'style'") from None
     try:
         return with_blocks(sc, **blocks)
     except ServicesimError as exc:
