@@ -4,8 +4,9 @@
     servicesim sweep | compare | report                               experiments: many runs, statistics
     servicesim ui                                                     the browser app
 
-The handlers live in :mod:`servicesim.commands` (``ui``'s in :mod:`servicesim.viz.commands`, beside the
-app). ``python -m servicesim`` is the same as the ``servicesim`` console script.
+The handlers live in :mod:`servicesim.commands`; ``ui`` (its options and what it does) in
+:mod:`servicesim.viz.commands`, beside the app. ``python -m servicesim`` is the same as the
+``servicesim`` console script.
 """
 
 from __future__ import annotations
@@ -101,14 +102,7 @@ def _experiment_commands(sub) -> None:
 
 
 def _app_commands(sub) -> None:
-    p = sub.add_parser("ui", help="start the browser app (explore, compare, follow a request; EN/FR)",
-                       description="Start the browser app. It works offline: JavaScript is served from "
-                                   ".assets-cache/ (filled on first use by `python -m servicesim.viz.assets`).")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for a workshop room)")
-    p.add_argument("--port", default="8765", help="port (default 8765)")
-    p.add_argument("--dev", action="store_true", help="development mode (auto-reload, detailed errors)")
-    p.set_defaults(handler=ui.cmd_ui)
+    ui.register(sub)   # `ui`: its options and what it does live beside the app, in viz/commands.py
 
 
 def build_parser() -> argparse.ArgumentParser:
