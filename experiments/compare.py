@@ -43,10 +43,13 @@ class Comparison:
     def better(self, metric: str = "csat") -> str | None:
         """The scenario that does better on ``metric`` when the interval of the difference excludes 0;
         None when the data cannot tell them apart (or there is no interval)."""
+        higher_is_better = METRICS[metric].higher_is_better
+        if higher_is_better is None:
+            raise ValueError(f"{metric} is a volume, neither better high nor low")
         d = self.row(metric).difference
         if math.isnan(d.low) or d.low <= 0 <= d.high:
             return None
-        return self.b if (d.mean > 0) == METRICS[metric].higher_is_better else self.a
+        return self.b if (d.mean > 0) == higher_is_better else self.a
 
 
 def compare_summaries(summary: pd.DataFrame, a: str, b: str, metrics: Sequence[str]) -> list[MetricComparison]:
