@@ -61,12 +61,12 @@ def compare_summaries(summary: pd.DataFrame, a: str, b: str, metrics: Sequence[s
 
 
 def compare(a: str, b: str, *, replicates: int, days: int, seed: int, overrides: Mapping[str, Any] | None = None,
-            workers: int = 1, scheduler: str | None = None, progress: bool = False) -> Comparison:
+            workers: int = 1, scheduler: str | None = None, progress: bool = False, warmup: int = 0) -> Comparison:
     """Run scenarios ``a`` and ``b`` (preset names or files) ``replicates`` times with common seeds."""
     if a == b:
         raise ParamError(f"compare: A and B are both {a!r}; allowed: two different scenarios")
     overrides = dict(overrides or {})
-    data = {"name": "compare", "days": days, "replicates": replicates, "seed": seed,
+    data = {"name": "compare", "days": days, "warmup": warmup, "replicates": replicates, "seed": seed,
             "metrics": list(HEADLINE), "params": overrides, "output": {"daily": False, "teams": False},
             "arms": [{"name": a, "scenario": a}, {"name": b, "scenario": b}]}
     exp = parse_experiment(data, source="compare", base_dir=Path.cwd())

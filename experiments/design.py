@@ -31,7 +31,7 @@ from .fields import ExperimentError, check_bounds, check_int, check_table, field
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent
 DESIGN_KINDS = ("grid", "points", "lhs", "sensitivity")
-TOP_KEYS = {"name", "description", "scenario", "days", "replicates", "seed", "metrics", "baseline",
+TOP_KEYS = {"name", "description", "scenario", "days", "warmup", "replicates", "seed", "metrics", "baseline",
             "params", "arms", "report", "output", *DESIGN_KINDS}
 ARM_KEYS = {"name", "scenario", "style", "structure", "practices", "params", "interventions"}
 SENSITIVITY_KEYS = {"method", "metric", "params", "exclude", "spread", "bounds", "trajectories", "levels",
@@ -79,6 +79,7 @@ class RunSpec:
     metrics: tuple[str, ...]
     keep_daily: bool = True
     keep_teams: bool = True
+    warmup: int = 0           # days simulated first and not counted
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Experiment:
     keep_daily: bool
     keep_teams: bool
     definition: dict = field(default_factory=dict)  # the raw (normalised) TOML tables
+    warmup: int = 0           # days simulated before the counted ``days`` (steady-state comparisons)
 
     # --- seeds: replicate r -> the same seed for every arm and point ----------------------------
     def seeds(self, replicates: int | None = None) -> list[int]:
@@ -140,7 +142,7 @@ class Experiment:
         return [RunSpec(run_id=f"{STAGE_PREFIX[p.stage]}{p.index:05d}-r{r:04d}", stage=p.stage, arm=p.arm,
                         point=p.index, replicate=r, seed=s, days=self.days, factors=dict(p.factors),
                         scenario=p.scenario, metrics=self.metrics, keep_daily=self.keep_daily,
-                        keep_teams=self.keep_teams)
+                        keep_teams=self.keep_teams, warmup=self.warmup)
                 for p in points for r, s in enumerate(seeds)]
 
     # --- identity ---------------------------------------------------------------------------------
@@ -148,6 +150,7 @@ class Experiment:
         """A hash of everything that decides the runs' results except the number of replicates."""
         ident = {
             "days": self.days, "seed": self.seed, "metrics": list(self.metrics),
+            **({"warmup": self.warmup} if self.warmup else {}),   # older results (no warm-up) keep their hash
             "arms": [{"name": a.name, "params": dict(a.scenario.params),
                       "interventions": [[iv.day, iv.kind, dict(iv.options)] for iv in a.scenario.interventions]}
                      for a in self.arms],
@@ -160,7 +163,7 @@ class Experiment:
     def describe(self) -> dict:
         """The definition as written to the manifest."""
         return {"name": self.name, "description": self.description, "source": self.source,
-                "days": self.days, "replicates": self.replicates, "seed": self.seed,
+                "days": self.days, "warmup": self.warmup, "replicates": self.replicates, "seed": self.seed,
                 "metrics": list(self.metrics), "baseline": self.baseline,
                 "arms": [{"name": a.name, "scenario": a.scenario.name,
                           "params": dict(a.scenario.params),
@@ -218,7 +221,7 @@ def resolve_path(ref: str) -> Path:
 
 
 def load_experiment(ref: str | Path, *, replicates: int | None = None, days: int | None = None,
-                    seed: int | None = None) -> Experiment:
+                    seed: int | None = None, warmup: int | None = None) -> Experiment:
     """Read and validate an experiment (a shipped name or a TOML path); options override the file."""
     path = ref if isinstance(ref, Path) else resolve_path(str(ref))
     try:
@@ -231,7 +234,7 @@ def load_experiment(ref: str | Path, *, replicates: int | None = None, days: int
     except OSError as exc:
         raise ExperimentError(f"experiment file '{path}' cannot be read: {exc.strerror}") from None
     return parse_experiment(data, source=str(path), base_dir=Path(path).parent, name=Path(path).stem,
-                            replicates=replicates, days=days, seed=seed)
+                            replicates=replicates, days=days, seed=seed, warmup=warmup)
 
 
 # --- checking its parts (each failure: one line naming the field, the value and what is allowed) ---------
@@ -432,15 +435,17 @@ def _text(src: str, fld: str, value: Any, *, empty: bool) -> str:
 
 
 def parse_experiment(data: Mapping[str, Any], *, source: str, base_dir: Path = Path("."), name: str = "experiment",
-                     replicates: int | None = None, days: int | None = None, seed: int | None = None) -> Experiment:
-    """Check an experiment's tables (as read from TOML) and build it; ``replicates``, ``days`` and ``seed``,
-    when given, override the file. Every point's parameters are checked before anything runs."""
+                     replicates: int | None = None, days: int | None = None, seed: int | None = None,
+                     warmup: int | None = None) -> Experiment:
+    """Check an experiment's tables (as read from TOML) and build it; ``replicates``, ``days``, ``seed`` and
+    ``warmup``, when given, override the file. Every point's parameters are checked before anything runs."""
     src = source
     extra = sorted(set(data) - TOP_KEYS)
     if extra:
         raise ExperimentError(f"experiment '{src}': key '{extra[0]}' is unknown; allowed: "
                               f"{', '.join(sorted(TOP_KEYS))}")
     days = days if days is not None else check_int(src, "days", data.get("days", 250), 1, 100_000)
+    warmup = warmup if warmup is not None else check_int(src, "warmup", data.get("warmup", 0), 0, 100_000)
     replicates = replicates if replicates is not None else check_int(src, "replicates", data.get("replicates", 10),
                                                                      1, 100_000)
     seed = seed if seed is not None else check_int(src, "seed", data.get("seed", 1), 0, 2**63 - 1)
@@ -458,7 +463,7 @@ def parse_experiment(data: Mapping[str, Any], *, source: str, base_dir: Path = P
     exp = Experiment(name=exp_name, description=description, source=src, days=days, replicates=replicates,
                      seed=seed, metrics=metrics, baseline=baseline or arms[0].name, arms=arms, design_kind=kind,
                      design=design, report=report, keep_daily=output.get("daily", True),
-                     keep_teams=output.get("teams", True), definition=dict(data))
+                     keep_teams=output.get("teams", True), definition=dict(data), warmup=warmup)
     n_points = len(arms) * (len(exp.factor_rows()) if kind != "sensitivity" else 1)
     if n_points * replicates > MAX_RUNS:
         raise field_error(src, "replicates", replicates, f"at most {MAX_RUNS:,} runs in all ({n_points:,} points)")

@@ -729,7 +729,9 @@ def _render_header(r: _Report, res: Results) -> None:
     v = res.manifest.get("versions", {})
     r.add(f"# {exp['name'].replace('_', ' ').capitalize()}", "", exp.get("description", ""), "",
           f"- Runs: {done} finished" + (f" of {planned} planned" if planned and planned != done else "")
-          + f"; {exp['days']} working days each; {summary['replicate'].nunique()} replicates per point "
+          + f"; {exp['days']} working days each"
+          + (f", counted after a warm-up of {exp['warmup']} days" if exp.get("warmup") else "")
+          + f"; {summary['replicate'].nunique()} replicates per point "
           f"(paired seeds from base seed {exp['seed']}).",
           f"- Arms: {', '.join(a['name'] for a in exp['arms'])}; design: {exp['design_kind']}.",
           f"- servicesim {v.get('servicesim', '?')}, Mesa {v.get('mesa', '?')}, numpy {v.get('numpy', '?')}, "

@@ -69,18 +69,32 @@ class ServiceModel(mesa.Model):
             agent.cell = cell
             self._employees.append(agent)
 
+        self.warmup = 0
+        self.team_csat_ewma = np.full(self.org.n_teams, np.nan)
+        self._churned_before = 0
+        self._start_counting()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"record": lambda m: m.records[-1] if m.records else None})
+
+    def _start_counting(self) -> None:
+        """Every run-level count starts from zero (at build, and after a warm-up)."""
         self.totals = DayTally(self.org.n_teams)
         self.quits_total = 0
         self.hires_total = 0
         self.money_total = {k: 0.0 for k in ("revenue", "cost", "profit", "concessions", "supervision",
                                              "training", "recruitment", "salaries", "rework")}
-        self._churned_before = 0
+        self.churned_counted = 0
         self.backlog_sum = 0.0
         self.customer_days = 0.0
-        self.team_csat_ewma = np.full(self.org.n_teams, np.nan)
         self.records: list[dict] = []
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"record": lambda m: m.records[-1] if m.records else None})
+
+    def warm_up(self, days: int) -> ServiceModel:
+        """Simulate ``days`` working days that are not counted: the summary and the daily series
+        then cover only what follows (steady-state comparisons). Days keep their numbers."""
+        self.run(days)
+        self.warmup += int(days)
+        self._start_counting()
+        return self
 
     # --- access ------------------------------------------------------------------------------------
     def employee(self, position: int) -> Employee:
@@ -185,6 +199,7 @@ class ServiceModel(mesa.Model):
         front = org.front[ppl.present[org.front]]
         churned_today = self.customers.churned_total - self._churned_before
         self._churned_before = self.customers.churned_total
+        self.churned_counted += churned_today
         training = np.minimum(1.0, ppl.style_of("training") + ppl.extra_training)
         cash = money.account(self.p, org.role, self.customers.count, t, training, ppl.present, ppl.hires_today)
         for k in self.money_total:
@@ -247,7 +262,7 @@ class ServiceModel(mesa.Model):
     def summary(self) -> dict:
         """Run-level results (the keys scripts rely on)."""
         t = self.totals
-        days = max(self.day, 1)
+        days = max(self.day - self.warmup, 1)
         daily = self.records
         avg = (lambda key: float(np.nanmean([r[key] for r in daily]))) if daily else (lambda key: math.nan)
         teams = self.team_frame()
@@ -271,10 +286,11 @@ class ServiceModel(mesa.Model):
             "contacts_per_customer_year": t.arrived / max(mean_customers, 1e-9) / days * DAYS_PER_YEAR,
             "weakest_team_csat": float(np.nanmin(teams["csat"])) if teams["csat"].notna().any() else math.nan,
             "customers": self.customers.count,
-            "churn_rate": self.customers.churned_total * DAYS_PER_YEAR / (days * self.customers.initial),
+            "churn_rate": self.churned_counted * DAYS_PER_YEAR / max(self.customer_days, 1e-9),
             **per_day,
             "employees": int(len(self.org.staff) + len(self.org.managers)),
-            "days": int(self.day),
+            "days": int(self.day - self.warmup),
+            "warmup": int(self.warmup),
             "seed": self.seed_value,
         }
 

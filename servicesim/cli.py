@@ -27,8 +27,10 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
-def _scenario_options(p: argparse.ArgumentParser, *, style: bool = True) -> None:
+def _scenario_options(p: argparse.ArgumentParser, *, style: bool = True, warmup: bool = True) -> None:
     p.add_argument("--days", default="250", help="working days to simulate (default 250; a year is 250)")
+    if warmup:
+        p.add_argument("--warmup", default="0", help="working days simulated first and not counted (default 0)")
     p.add_argument("--seed", default="1", help="random seed (default 1)")
     p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                    help="override a parameter (repeatable); see `servicesim params`")
@@ -51,7 +53,7 @@ def _single_run_commands(sub) -> None:
 
     p = sub.add_parser("trace", help="follow one request through the service chain")
     p.add_argument("scenario", help="a preset name or a TOML file")
-    _scenario_options(p)
+    _scenario_options(p, warmup=False)
     p.add_argument("--request", required=True, help="request number (0 is the first to arrive)")
     p.set_defaults(handler=C.cmd_trace)
 
@@ -75,6 +77,7 @@ def _experiment_commands(sub) -> None:
                         "(a local cluster on 127.0.0.1)")
     p.add_argument("--replicates", help="override the experiment's replicates")
     p.add_argument("--days", help="override the experiment's days")
+    p.add_argument("--warmup", help="override the experiment's warm-up (days simulated first and not counted)")
     p.add_argument("--seed", help="override the experiment's base seed")
     p.add_argument("--chunk", help="runs per task (default: automatic, larger for short runs)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -85,7 +88,8 @@ def _experiment_commands(sub) -> None:
     p.add_argument("a", metavar="A", help="a preset name or scenario file")
     p.add_argument("b", metavar="B", help="a preset name or scenario file")
     p.add_argument("--replicates", default="10", help="paired replicates (default 10)")
-    p.add_argument("--days", default="250", help="working days (default 250)")
+    p.add_argument("--days", default="250", help="working days counted (default 250)")
+    p.add_argument("--warmup", default="0", help="working days simulated first and not counted (default 0)")
     p.add_argument("--seed", default="1", help="base seed; replicate seeds derive from it (default 1)")
     p.add_argument("--workers", default=C.default_workers(), help="parallel worker processes")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None, help="Dask scheduler address or 'local'")

@@ -64,6 +64,7 @@ def resolve_scenario(ref: str, sets: list[str], style: str | None = None) -> Sce
 def scenario_run_args(args) -> tuple[Scenario, int, int]:
     scenario = resolve_scenario(args.scenario, args.set, args.style)
     days = positive_int("--days", 1, 100_000)(args.days)
+    args.warmup_days = positive_int("--warmup", 0, 100_000)(getattr(args, "warmup", "0"))
     seed = positive_int("--seed", 0, 2**63 - 1)(args.seed)
     return scenario, days, seed
 
@@ -129,6 +130,7 @@ def summary_table(results: dict[str, dict], keys=None) -> str:
 def cmd_run(args) -> int:
     scenario, days, seed = scenario_run_args(args)
     model = ServiceModel(scenario.params, interventions=scenario.interventions, seed=seed)
+    model.warm_up(args.warmup_days)
     model.run(days)
     summary = model.summary()
     if args.json:
@@ -141,7 +143,8 @@ def cmd_run(args) -> int:
         sys.stdout.write("\n")
         return 0
     print(f"Scenario {scenario.name}: {scenario.description}")
-    print(f"{days} working days, seed {seed}, {summary['employees']:,} employees, "
+    warm = f" after a warm-up of {args.warmup_days} days" if args.warmup_days else ""
+    print(f"{days} working days{warm}, seed {seed}, {summary['employees']:,} employees, "
           f"{summary['requests_arrived']:,} requests ({summary['arrival_rate']:.0f} a day)")
     for iv in model.intervention_log:
         print(f"  day {iv.day}: {iv.label()}")
@@ -174,12 +177,14 @@ def cmd_trace(args) -> int:
 # --- compare-presets (quick, one seed; statistics live in `servicesim compare`) ---------------------
 def cmd_compare_presets(args) -> int:
     days = positive_int("--days", 1, 100_000)(args.days)
+    warmup = positive_int("--warmup", 0, 100_000)(args.warmup)
     seed = positive_int("--seed", 0, 2**63 - 1)(args.seed)
     overrides = dict(P.parse_assignment(t) for t in args.set)
     results = {}
     for ref in args.scenarios:
         scenario = load_scenario(ref).with_params(overrides) if overrides else load_scenario(ref)
-        model = ServiceModel(scenario.params, interventions=scenario.interventions, seed=seed).run(days)
+        model = ServiceModel(scenario.params, interventions=scenario.interventions, seed=seed)
+        model.warm_up(warmup).run(days)
         results[scenario.name] = model.summary()
     print(f"{days} working days, seed {seed}, same customers and organisation for every style\n")
     print(summary_table(results, list(HEADLINE) + ["requests_abandoned", "weakest_team_csat"]))
@@ -205,9 +210,10 @@ def cmd_sweep(args) -> int:
     replicates = positive_int("--replicates", 1, 100_000)(args.replicates) if args.replicates else None
     days = positive_int("--days", 1, 100_000)(args.days) if args.days else None
     seed = positive_int("--seed", 0, 2**63 - 1)(args.seed) if args.seed else None
+    warmup = positive_int("--warmup", 0, 100_000)(args.warmup) if args.warmup else None
     workers = positive_int("--workers", 1, 4096)(args.workers)
     chunk = positive_int("--chunk", 1, 10_000)(args.chunk) if args.chunk else None
-    exp = load_experiment(args.experiment, replicates=replicates, days=days, seed=seed)
+    exp = load_experiment(args.experiment, replicates=replicates, days=days, seed=seed, warmup=warmup)
     where = f"Dask scheduler {args.scheduler}" if args.scheduler else (
         "this process" if workers == 1 else f"{workers} worker processes")
     store = ResultStore(args.out)
@@ -237,6 +243,7 @@ def cmd_compare(args) -> int:
     result = compare(args.a, args.b,
                      replicates=positive_int("--replicates", 2, 100_000)(args.replicates),
                      days=positive_int("--days", 1, 100_000)(args.days),
+                     warmup=positive_int("--warmup", 0, 100_000)(args.warmup),
                      seed=positive_int("--seed", 0, 2**63 - 1)(args.seed),
                      overrides=dict(P.parse_assignment(t) for t in args.set),
                      workers=positive_int("--workers", 1, 4096)(args.workers),
