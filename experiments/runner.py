@@ -178,7 +178,8 @@ def auto_chunk(specs: Sequence[RunSpec], slots: int) -> int:
     """Group short runs so that task overhead stays small, but keep every worker busy."""
     if not specs:
         return 1
-    work = sum((s.days + s.warmup) * int(s.scenario.params["teams"]) * int(s.scenario.params["team_size"]) for s in specs)
+    work = sum((s.days + s.warmup) * int(s.scenario.params["teams"]) * int(s.scenario.params["team_size"])
+               for s in specs)
     per_run = work / len(specs)  # employee-days per run; ~ 30 000 employee-days ~ 1 s
     size = max(1, int(3_000 / max(per_run, 1)))  # ~0.1 s of work per task at least
     return max(1, min(size, 32, len(specs) // (4 * slots) or 1))

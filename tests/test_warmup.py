@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import SMALL
 
 from servicesim.cli import main
 from servicesim.experiments.design import ExperimentError, parse_experiment
 from servicesim.model import ServiceModel, load_scenario
-
-from conftest import SMALL
 
 
 def test_a_warm_up_is_simulated_but_not_counted():
