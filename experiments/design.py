@@ -36,7 +36,7 @@ TOP_KEYS = {"name", "description", "scenario", "days", "warmup", "replicates", "
 ARM_KEYS = {"name", "scenario", "style", "structure", "practices", "params", "interventions"}
 SENSITIVITY_KEYS = {"method", "metric", "params", "exclude", "spread", "bounds", "trajectories", "levels",
                     "n", "top", "replicates"}
-REPORT_KEYS = {"x", "hue", "transition", "teams", "metrics", "pairs", "factorial"}
+REPORT_KEYS = {"x", "hue", "transition", "teams", "metrics", "pairs", "factorial", "discovery"}
 OUTPUT_KEYS = {"daily", "teams"}
 #: Factor names that are not parameters but may appear in a grid.
 SPECIAL_FACTORS = ("style",)
@@ -372,7 +372,14 @@ def _design(src: str, data: Mapping[str, Any], arms: list[Arm], metrics: tuple[s
     if kind == "lhs":
         lhs = check_table(src, "lhs", data["lhs"])
         n = check_int(src, "lhs.n", lhs.get("n"), 1, 1_000_000)
-        bounds = {k: check_bounds(src, "lhs", k, v) for k, v in lhs.items() if k != "n"}
+        bounds = {k: check_bounds(src, "lhs", k, v) for k, v in lhs.items() if k not in ("n", "groups")}
+        groups = lhs.get("groups", [])
+        if not isinstance(groups, list) or any(g not in P.GROUPS for g in groups):
+            raise field_error(src, "lhs.groups", groups, f"an array of parameter groups ({', '.join(P.GROUPS)})")
+        for g in groups:   # every number of these groups over its allowed range, unless given above
+            for name, par in P.SCHEMA.items():
+                if par.group == g and par.kind != "choice" and not par.reset_only and name not in bounds:
+                    bounds[name] = (float(par.low), float(par.high))
         if not bounds:
             raise field_error(src, "lhs", lhs, "n = ... and at least one parameter = [low, high]")
         return kind, {"n": n, "bounds": bounds}
@@ -409,6 +416,18 @@ def _report(src: str, raw: Any, arms: list[Arm], kind: str, design: dict, metric
         check_int(src, "report.transition.day", tr.get("day"), 0, days - 1)
         if tr.get("metric", "csat") not in metrics:
             raise field_error(src, "report.transition.metric", tr.get("metric"), ", ".join(metrics))
+    if "discovery" in report:
+        disc = check_table(src, "report.discovery", report["discovery"], {"a", "b", "metrics", "threshold"})
+        for k in ("a", "b"):
+            if disc.get(k) not in arm_names:
+                raise field_error(src, f"report.discovery.{k}", disc.get(k), ", ".join(arm_names))
+        disc["metrics"] = list(_metrics(src, disc.get("metrics", ["csat"])))
+        threshold = disc.get("threshold", 0.8)
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+            raise field_error(src, "report.discovery.threshold", threshold, "a number in (0, 1]")
+        if kind != "lhs":
+            raise field_error(src, "report.discovery", disc, "an experiment with an [lhs] design (sampled worlds)")
+        report["discovery"] = disc
     if "factorial" in report:
         from .stats import factorial_spec  # scipy: only for experiments that ask for a factorial
 

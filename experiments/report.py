@@ -561,6 +561,85 @@ def _render_factorial(r: _Report, f: FactorialStats) -> None:
     r.figure(interaction_figure(f), "interaction", f"{a.capitalize()} x {b}: interaction plot")
 
 
+def compute_discovery(exp: dict, summary: pd.DataFrame, spec: dict) -> list:
+    """For each metric of ``[report] discovery``: who wins in how many sampled worlds, and PRIM's boxes."""
+    from .discovery import discover
+
+    factors = [f for f in exp["design"]["bounds"] if f in summary]
+    return [discover(summary, spec["a"], spec["b"], m, factors, threshold=spec.get("threshold", 0.8))
+            for m in spec["metrics"] if m in summary]
+
+
+def boxes_figure(d) -> Figure:
+    """'Where the usual loser wins': each box's range of each restricted parameter, over its sampled range."""
+    boxes = d.boxes_b or d.boxes_a
+    winner = d.b if d.boxes_b else d.a
+    rows = [(i, t) for i, box in enumerate(boxes) for t in box.limits.itertuples(index=False)]
+    fig = Figure(figsize=(10, 1.2 + 0.55 * max(1, len(rows))), dpi=100, layout="constrained")
+    ax = fig.subplots()
+    colours = ("#d1495b", "#1f5fa8", "#2a9d8f")
+    for y, (i, t) in enumerate(rows):
+        span = max(t.sampled_high - t.sampled_low, 1e-12)
+        lo, hi = (t.low - t.sampled_low) / span, (t.high - t.sampled_low) / span
+        ax.barh(y, 1.0, left=0.0, color="#e6e6e6", height=0.6)
+        ax.barh(y, hi - lo, left=lo, color=colours[i % 3], height=0.6)
+        ax.text(1.02, y, f"{_fmt_range(t.low, t.high)}  (sampled {_fmt_range(t.sampled_low, t.sampled_high)})",
+                va="center", fontsize=9)
+    ax.set_yticks(range(len(rows)), [f"box {i + 1}: {t.param.replace('_', ' ')}" for i, t in rows], fontsize=10)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.0)
+    ax.set_xticks([0, 0.5, 1], ["lowest sampled", "middle", "highest sampled"])
+    ax.spines[["top", "right"]].set_visible(False)
+    stats_line = "; ".join(f"box {i + 1}: coverage {b.coverage:.0%}, density {b.density:.0%}, "
+                           f"{b.n} worlds" for i, b in enumerate(boxes))
+    fig.suptitle(f"{_arm(winner).capitalize()} wins on {_short_label(d.metric).lower()} when …
+{stats_line}",
+                 fontsize=12, fontweight="bold", x=0.01, ha="left")
+    return fig
+
+
+def _fmt_range(lo: float, hi: float) -> str:
+    f = (lambda v: f"{v:.3g}")
+    return f"{f(lo)}–{f(hi)}"
+
+
+def _render_discovery(r: _Report, found: list) -> None:
+    r.add("## Where each style wins", "",
+          "Each sampled world is one point of the Latin hypercube (organisational parameters and mechanism "
+          "coefficients over their plausible ranges), run under both styles on the same seeds; the winner is "
+          "the style with the higher replicate mean. Shares with exact 95 % intervals (Clopper-Pearson); boxes "
+          "found by PRIM (EMA Workbench; Bryant & Lempert 2010): *coverage* is the share of all the winner's "
+          "worlds a box holds, *density* the share of worlds in the box where it wins.", "")
+    for d in found:
+        n = d.a_wins.n
+        pct = (lambda s: f"{s.k} of {s.n} ({100 * s.share:.0f} % [{100 * s.low:.0f} %, {100 * s.high:.0f} %])")
+        r.add(f"### {_short_label(d.metric)}", "",
+              f"- **{_arm(d.a)}** wins in {pct(d.a_wins)} sampled worlds; **{_arm(d.b)}** in {pct(d.b_wins)}.",
+              f"- Median difference {_arm(d.a)} − {_arm(d.b)}: {_num(d.metric, float(d.worlds['diff'].median()), diff=True)}"
+              f" (quartiles {_num(d.metric, float(d.worlds['diff'].quantile(0.25)), diff=True)}, "
+              f"{_num(d.metric, float(d.worlds['diff'].quantile(0.75)), diff=True)}) over {n} worlds.", "")
+        boxes = d.boxes_b or d.boxes_a
+        winner = d.b if d.boxes_b else d.a
+        if d.note:
+            r.add(f"{d.note}.", "")
+        if not boxes:
+            r.add(f"PRIM found no box where the less frequent winner wins ({d.note or 'too few or no such worlds'}).",
+                  "")
+            continue
+        rows = []
+        for i, box in enumerate(boxes):
+            for t in box.limits.itertuples(index=False):
+                rows.append([f"box {i + 1}", t.param.replace("_", " "), _fmt_range(t.low, t.high),
+                             _fmt_range(t.sampled_low, t.sampled_high),
+                             "n/a" if math.isnan(t.qp) else _p(t.qp),
+                             f"{box.coverage:.0%}", f"{box.density:.0%}", str(box.n)])
+        r.add(f"Where **{_arm(winner)}** wins on {_short_label(d.metric).lower()}:", "",
+              _md_table(["box", "parameter", "range in the box", "sampled range", "quasi-p", "coverage", "density",
+                         "worlds"], rows), "")
+        r.figure(boxes_figure(d), f"where_{winner}_wins_{d.metric}",
+                 f"Where {_arm(winner)} wins on {_short_label(d.metric).lower()}")
+
+
 def _render_grid2(r: _Report, g: Grid2Stats) -> None:
     from servicesim.viz import figures as F
 
@@ -773,6 +852,8 @@ def write_report(root: str | Path, formats=("png", "svg")) -> Path:
                                           [[*[str(t[b]) for b in by], _label(t["metric"]), str(t["n"]),
                                             _num(t["metric"], t["mean"]), _ci(t["metric"], t["low"], t["high"])]
                                            for _, t in g.iterrows()]), "")
+    if rep.get("discovery"):
+        _render_discovery(r, compute_discovery(exp, summary, rep["discovery"]))
     if "transition" in rep and len(daily):
         tr = rep["transition"]
         _render_transition(r, stats.transition(daily, switch=tr["switch"], stay=tr["stay"], day=tr["day"],
