@@ -197,5 +197,9 @@ def register(sub) -> None:
                    help="figure formats (default: png and svg)")
     p.set_defaults(handler=cmd_report, format=None)
 
+    from .calibrate import register as register_calibrate  # calibrate: fit an organisation to sourced targets
+
+    register_calibrate(sub)
+
 
 __all__ = ["register"]
