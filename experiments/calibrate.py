@@ -350,6 +350,18 @@ class Calibration:
         per = {t.metric: t.distance(values.get(t.metric, math.nan)) for t in self.targets.targets}
         return float(sum(t.weight * per[t.metric] for t in self.targets.targets)), per
 
+    def off_centre(self, values: Mapping[str, float]) -> float:
+        """Weighted mean of |value - centre| / half-width: 0 when every pattern sits mid-range. Breaks
+        ties between trials at the same distance (typically several at 0) in favour of the one with the
+        most margin for replicate noise."""
+        total = weights = 0.0
+        for t in self.targets.targets:
+            v = values.get(t.metric, math.nan)
+            half = (t.high - t.low) / 2 or max(abs(t.low), 1.0) * 0.01
+            total += t.weight * (abs(v - (t.low + t.high) / 2) / half if math.isfinite(v) else NAN_DISTANCE)
+            weights += t.weight
+        return total / weights if weights else 0.0
+
 
 class _Collect:
     """A sink for :func:`run_specs`: keeps each run's patterns, keyed by run id."""
@@ -465,6 +477,7 @@ def run_calibration(cal: Calibration, *, workers: int = 1, scheduler: str | None
                     m: [None if not math.isfinite(r[m]) else r[m] for r in runs]
                     for m in [tg.metric for tg in cal.targets.targets]})
                 study._storage.set_trial_user_attr(t._trial_id, "distances", per)
+                study._storage.set_trial_user_attr(t._trial_id, "off_centre", cal.off_centre(values))
                 study.tell(t.number, total)
 
         # trials asked but never told (an interrupted session): run them with their stored values
@@ -484,7 +497,7 @@ def run_calibration(cal: Calibration, *, workers: int = 1, scheduler: str | None
                     _suggest(trial, f)
                 batch.append(trial)
             evaluate(batch)
-            best = study.best_trial
+            best, _ = best_trial(study)
             say(f"trials {len(done) + len(batch)}/{cal.budget}: best distance {best.value:.4g} (trial {best.number})")
     seconds = time.perf_counter() - start
     manifest = json.loads((cal.out / "calibration.json").read_text())
@@ -507,7 +520,7 @@ def best_trial(study):
     import optuna
 
     done = [t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.COMPLETE]
-    return min(done, key=lambda t: (t.value, t.number)), len(done)
+    return min(done, key=lambda t: (t.value, t.user_attrs.get("off_centre", math.inf), t.number)), len(done)
 
 
 def pattern_table(cal: Calibration, trial):
@@ -522,7 +535,7 @@ def pattern_table(cal: Calibration, trial):
                      "replicate_min": float(np.min(reps)) if reps else math.nan,
                      "replicate_max": float(np.max(reps)) if reps else math.nan,
                      "low": t.low, "high": t.high, "inside": bool(t.low <= value <= t.high),
-                     "distance": t.distance(value), "weight": t.weight, "source": t.source})
+                     "distance": t.distance(value), "weight": t.weight, "source": t.source, "note": t.note})
     return pd.DataFrame(rows)
 
 
