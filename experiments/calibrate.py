@@ -27,7 +27,8 @@ Targets file (TOML)::
 
 Distance of a pattern: 0 inside its range, otherwise the gap to the nearest bound divided by the
 range's width; the trial's distance is the weighted sum. Patterns are computed from the daily series
-after the warm-up (days ``warmup+1 .. days``), so the start-up transient does not count.
+after the warm-up (the first ``warmup`` days are simulated but not counted), so the start-up
+transient does not count.
 """
 
 from __future__ import annotations
@@ -257,13 +258,13 @@ def load_targets(path: str | Path) -> TargetsFile:
 
 # --- patterns from a run ------------------------------------------------------------------------
 def patterns_from_daily(daily, warmup: int, summary: Mapping[str, Any] | None = None) -> dict[str, float]:
-    """Every target metric computed over days ``warmup+1 ..`` of a run's daily series.
+    """Every target metric computed over the days after the first ``warmup`` of a run's daily series.
 
     Ratios are pooled with the day's denominators (closed requests for satisfaction, NPS and
     escalations; resolved for first-contact resolution, errors, hand-offs and resolution time);
     annualised daily rates (turnover, churn) and states (engagement, ...) are averaged over days.
     """
-    d = daily[daily["day"] > warmup] if "day" in daily.columns else daily
+    d = daily[daily["day"] >= warmup] if "day" in daily.columns else daily  # days are numbered from 0
     out: dict[str, float] = {}
     if len(d) == 0:
         return {m: math.nan for m in TARGET_METRICS}
