@@ -121,6 +121,29 @@ def test_calibrate_resumes_without_redoing_trials_and_matches_an_uninterrupted_s
     assert (whole / "fitted.toml").read_text() == (out / "fitted.toml").read_text()
 
 
+def test_an_interrupted_search_resumes_its_unfinished_trials(tmp_path, capsys, tiny, monkeypatch):
+    from servicesim.experiments import calibrate as C
+
+    original, seen = C._Collect.write, []
+
+    def write(self, output):
+        seen.append(output.run_id)
+        if len(seen) == 11:                     # Ctrl-C in the middle of the second batch of trials
+            raise KeyboardInterrupt
+        original(self, output)
+
+    monkeypatch.setattr(C._Collect, "write", write)
+    out = tmp_path / "out"
+    code, _, err = calibrate(capsys, tiny, out)
+    assert code == 130 and "run the same command again to resume" in err
+    monkeypatch.setattr(C._Collect, "write", original)
+    code, stdout, err = calibrate(capsys, tiny, out)
+    assert code == 0 and "8 trials" in stdout and "(8 runs now" in stdout, (stdout, err)
+    whole = tmp_path / "whole"
+    assert calibrate(capsys, tiny, whole)[0] == 0
+    pd.testing.assert_frame_equal(pd.read_csv(out / "trials.csv"), pd.read_csv(whole / "trials.csv"))
+
+
 def test_a_directory_holding_another_calibration_is_left_alone(tmp_path, capsys, tiny):
     out = tmp_path / "out"
     assert calibrate(capsys, tiny, out, "--budget", "4")[0] == 0
