@@ -251,3 +251,13 @@ def test_derived_patterns_agree_with_the_run_summary():
     assert p["csat"] == pytest.approx(s["csat"]) and p["escalation_rate"] == pytest.approx(s["escalation_rate"])
     assert p["first_contact_resolution"] == pytest.approx(s["first_contact_resolution"])
     assert p["contacts_per_customer_year"] == pytest.approx(s["requests_arrived"] / s["customers"] / 30 * 250, rel=0.1)
+
+
+def test_a_dask_cluster_finds_the_same_trials(tmp_path, capsys, tiny):
+    pytest.importorskip("distributed")
+    code, _, err = run(capsys, ["calibrate", "situational", "--targets", str(tiny), "--out", str(tmp_path / "dask"),
+                                "--quiet", "--workers", "2", "--scheduler", "local", "--budget", "4"])
+    assert code == 0, err
+    assert calibrate(capsys, tiny, tmp_path / "one", "--budget", "4")[0] == 0
+    pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "dask" / "trials.csv"),
+                                  pd.read_csv(tmp_path / "one" / "trials.csv"))
