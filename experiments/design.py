@@ -22,19 +22,19 @@ import numpy as np
 
 from servicesim.model import params as P
 from servicesim.model.errors import ServicesimError
-from servicesim.model.interventions import Intervention, make
+from servicesim.model.interventions import Intervention
 from servicesim.model.metrics import HEADLINE, METRICS
-from servicesim.model.scenario import Scenario, load_scenario, style_names, with_style
+from servicesim.model.scenario import Scenario, load_scenario, make_intervention, style_names, with_style
 
 EXPERIMENT_DIR = Path(__file__).resolve().parent
 DESIGN_KINDS = ("grid", "points", "lhs", "sensitivity")
 TOP_KEYS = {"name", "description", "scenario", "days", "replicates", "seed", "metrics", "baseline",
             "params", "arms", "report", "output", *DESIGN_KINDS}
-ARM_KEYS = {"name", "scenario", "style", "params", "interventions"}
+ARM_KEYS = {"name", "scenario", "style", "structure", "practices", "params", "interventions"}
 SENSITIVITY_KEYS = {"method", "metric", "params", "exclude", "spread", "bounds", "trajectories", "levels",
                     "n", "top", "replicates"}
 SENSITIVITY_METHODS = ("morris", "sobol", "morris_then_sobol")
-REPORT_KEYS = {"x", "hue", "transition", "teams", "metrics", "pairs"}
+REPORT_KEYS = {"x", "hue", "transition", "teams", "metrics", "pairs", "factorial"}
 OUTPUT_KEYS = {"daily", "teams"}
 #: Factor names that are not parameters but may appear in a grid.
 SPECIAL_FACTORS = ("style",)
@@ -280,6 +280,23 @@ def _scenario(ref: str, base_dir: Path, src: str, fld: str) -> Scenario:
         raise ExperimentError(f"experiment '{src}': field '{fld}': {exc}") from None
 
 
+def _blocks(sc: Scenario, raw: Mapping[str, Any], src: str, fld: str) -> Scenario:
+    """The arm's scenario with its named structure and people-practices blocks (``with_blocks``)."""
+    blocks = {k: raw[k] for k in ("structure", "practices") if k in raw}
+    for k, v in blocks.items():
+        if not isinstance(v, str):
+            raise _err(src, f"{fld}.{k}", v, f"the name of a {k} block preset (scenarios/)")
+    try:
+        from servicesim.model.scenario import with_blocks
+    except ImportError:
+        raise ExperimentError(f"experiment '{src}': field '{fld}.{next(iter(blocks))}' needs style blocks, which "
+                              "this model lacks (servicesim.model.scenario.with_blocks); allowed: 'style'") from None
+    try:
+        return with_blocks(sc, **blocks)
+    except ServicesimError as exc:
+        raise ExperimentError(f"experiment '{src}': field '{fld}': {exc}") from None
+
+
 def _interventions(raw, src: str, fld: str) -> tuple[Intervention, ...]:
     if not isinstance(raw, list) or not all(isinstance(x, dict) for x in raw):
         raise _err(src, fld, raw, "an array of tables with 'day' and 'kind'")
@@ -288,7 +305,7 @@ def _interventions(raw, src: str, fld: str) -> tuple[Intervention, ...]:
         item = dict(item)
         if "kind" not in item or "day" not in item:
             raise ExperimentError(f"experiment '{src}': field '{fld}[{i}]' needs 'day' and 'kind'")
-        out.append(make(str(item.pop("kind")), item.pop("day"), source=f"{src} {fld}[{i}]", **item))
+        out.append(make_intervention(str(item.pop("kind")), item.pop("day"), source=f"{src} {fld}[{i}]", **item))
     return tuple(out)
 
 
@@ -369,6 +386,8 @@ def parse_experiment(data: Mapping[str, Any], *, source: str, base_dir: Path = P
                 if raw["style"] not in style_names():
                     raise _err(src, f"{fld}.style", raw["style"], ", ".join(style_names()))
                 sc = with_style(sc, raw["style"])
+            if "structure" in raw or "practices" in raw:
+                sc = _blocks(sc, raw, src, fld)
             over = _table(src, f"{fld}.params", raw.get("params", {}))
             if over:
                 sc = sc.with_params(over, source=f"{src} {fld}.params")
@@ -445,6 +464,13 @@ def parse_experiment(data: Mapping[str, Any], *, source: str, base_dir: Path = P
         _int(src, "report.transition.day", tr.get("day"), 0, days - 1)
         if tr.get("metric", "csat") not in metrics:
             raise _err(src, "report.transition.metric", tr.get("metric"), ", ".join(metrics))
+    if "factorial" in report:
+        from .stats import factorial_spec
+
+        try:
+            report["factorial"] = factorial_spec(_table(src, "report.factorial", report["factorial"]), raw_arms or [])
+        except ValueError as exc:
+            raise ExperimentError(f"experiment '{src}': field 'report.factorial': {exc}") from None
     output = _table(src, "output", data.get("output", {}), OUTPUT_KEYS)
     for k, v in output.items():
         if not isinstance(v, bool):

@@ -77,8 +77,9 @@ def cmd_params(args) -> int:
         rows.append((f"[{group}] {P.GROUPS[group]}", "", "", "", ""))
         for p in params:
             mark = " *" if p.reset_only else ""
-            rows.append((p.name + mark, str(p.default), f"{p.low} .. {p.high}", p.unit, p.meaning))
-    widths = [max(len(r[i]) for r in rows if r[1] or i == 0) for i in range(4)]
+            allowed = " | ".join(p.choices) if p.kind == "choice" else f"{p.low} .. {p.high}"
+            rows.append((p.name + mark, str(p.default), allowed, p.unit, p.meaning))
+    widths = [max(len(r[i]) for r in rows if r[1]) for i in range(4)]
     for r in rows:
         if not r[1] and r is not rows[0]:
             print(f"\n{r[0]}")
@@ -125,6 +126,7 @@ def cmd_run(args) -> int:
         out.update({k: v for k, v in summary.items() if k not in out})
         out["scenario"] = scenario.name
         out = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in out.items()}
+        out["params"] = dict(scenario.params)   # the effective value of every parameter
         json.dump(out, sys.stdout)
         sys.stdout.write("\n")
         return 0

@@ -48,8 +48,8 @@ def parse(src: str, raw: Mapping[str, Any], centre: Mapping[str, Any], metrics, 
     if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not 0 < spread <= 10:
         raise err(src, "sensitivity.spread", spread, "a number in (0, 10]")
     names = d.get("params", "all")
-    if names == "all":
-        names = list(P.SCHEMA)
+    if names == "all":  # every number of the schema, coefficients included (choices are not sampled)
+        names = [n for n, p in P.SCHEMA.items() if p.kind != "choice"]
     elif not isinstance(names, list) or not names:
         raise err(src, "sensitivity.params", names, '"all" or a non-empty array of parameter names')
     exclude = d.get("exclude", [])

@@ -22,7 +22,7 @@ JSON_KEYS = {"csat", "nps", "first_contact_resolution", "resolution_time_days", 
 def test_every_parameter_is_described_and_its_default_is_allowed():
     for p in P.SCHEMA.values():
         assert p.meaning and p.unit and p.group in P.GROUPS
-        assert p.low <= p.default <= p.high
+        assert p.coerce(p.default) == p.default   # the default is allowed
         assert P.SCHEMA[p.name].coerce(p.default) == p.default
 
 
@@ -166,3 +166,15 @@ def test_malformed_toml_on_the_command_line(tmp_path):
     f.write_text("[params]\nnovelty = \n")
     r = cli("run", str(f))
     assert r.returncode == 2 and "not valid TOML" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_the_odd_describes_every_parameter_and_lists_every_coefficient():
+    """docs/ODD.md stays in step with the schema: each parameter is named where it acts, and the
+    coefficients' table is the one the schema generates."""
+    import re
+    from pathlib import Path
+
+    odd = (Path(__file__).resolve().parent.parent / "docs" / "ODD.md").read_text()
+    missing = [n for n in P.SCHEMA if not re.search(rf"\b{n}\b", odd)]
+    assert not missing, f"parameters the ODD does not mention: {missing}"
+    assert P.coefficient_table() in odd, "regenerate the table in docs/ODD.md §8 with params.coefficient_table()"

@@ -248,6 +248,8 @@ def compact(x, lang: str, is_int: bool) -> str:
 
 @solara.component
 def ParamControl(p: P.Param, value, on_value, lang: str):
+    if p.kind == "choice":
+        return ChoiceControl(p, value, on_value, lang)
     shown = compact(value, lang, p.kind == "int")
     label = f"{p.name} = {shown}  ({unit(p.unit, lang)})"
     kind = _input_kind(p)
@@ -286,6 +288,15 @@ def ParamControl(p: P.Param, value, on_value, lang: str):
 
 
 @solara.component
+def ChoiceControl(p: P.Param, value, on_value, lang: str):
+    """A parameter that is one word among a few (e.g. the approval policy): a select."""
+    with solara.Column(gap="0px", classes=["ss-param", f"ss-param-{p.name}"]):
+        solara.Select(label=f"{p.name} ({unit(p.unit, lang)})", values=list(p.choices), value=value,
+                      on_value=lambda v: on_value(p.coerce(v)))
+        solara.Text(t(f"param.{p.name}", lang), classes=["ss-param-help"])
+
+
+@solara.component
 def ParamPanel(sim: Simulation, generation: int, on_pending, lang: str):
     """Every parameter, grouped, from the schema. ``generation`` changes when the model is rebuilt."""
     values = solara.use_reactive(dict(sim.params))
@@ -298,7 +309,7 @@ def ParamPanel(sim: Simulation, generation: int, on_pending, lang: str):
             on_pending(sim.set_params(new))
         return set_value
 
-    opened = solara.use_reactive(("style",))
+    opened = solara.use_reactive(("structure", "practices"))
 
     def toggle(group):
         return lambda: opened.set(tuple(g for g in opened.value if g != group) if group in opened.value
@@ -353,7 +364,7 @@ def ExploreLive(sim_box: dict, ticks: solara.Reactive, colour_by: str, lang: str
 @solara.component
 def InterventionBar(sim_box: dict, ticks: solara.Reactive, lang: str):
     style = solara.use_reactive("bersin")
-    transition = solara.use_reactive(int(KINDS["style_change"][1]["transition_days"].default))
+    transition = solara.use_reactive(int(KINDS["style_change"].options["transition_days"].default))
     message = solara.use_reactive(None)
 
     def launch(kind):
