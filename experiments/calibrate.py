@@ -51,9 +51,10 @@ from servicesim.model.errors import ServicesimError
 from servicesim.model.metrics import METRICS
 
 DAYS_PER_YEAR = 250
-#: Patterns that the model does not report (yet) and that calibrate computes from the daily series.
+#: Patterns calibrate computes itself from the daily series (so that the warm-up can be left out);
+#: same definitions as the model's own summary keys of the same name (model/model.py).
 DERIVED = {
-    "contacts_per_customer_year": "requests arrived per active customer per year (250 working days)",
+    "contacts_per_customer_year": "requests arrived per mean active customer per year (250 working days)",
     "abandon_share": "share of closed requests that were abandoned: abandoned / (resolved + abandoned)",
 }
 #: Metrics a target may name.
@@ -70,11 +71,11 @@ BATCH = 4
 #: Distance given to a pattern the run could not measure (NaN: nothing closed after the warm-up).
 NAN_DISTANCE = 10.0
 #: Daily columns the patterns are computed from.
-DAILY_COLUMNS = ("csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate",
+DAILY_COLUMNS = tuple(dict.fromkeys(("csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate",
                  "handoffs_per_request", "error_rate", "engagement", "stress", "turnover_rate",
                  "culture_alignment", "skill", "quality_standard", "requests_arrived", "requests_resolved",
                  "requests_abandoned", "requests_open", "backlog", "arrival_rate", "weakest_team_csat",
-                 "customers", "churn_rate", "cost", "revenue", "employees")
+                 "customers", "churn_rate", "cost", "revenue", "employees", *METRICS)))
 
 
 class CalibrationError(ServicesimError):
@@ -194,6 +195,8 @@ def load_targets(path: str | Path) -> TargetsFile:
         if name in params:
             raise _err(src, fld, rng, f"a parameter not also fixed in [params] ({name} is fixed there)")
         spec = P.SCHEMA[name]
+        if spec.kind not in ("float", "int"):
+            raise _err(src, fld, rng, f"a numeric parameter ({name} is a {spec.kind}; fix it in [params] instead)")
         log = False
         if isinstance(rng, list) and len(rng) == 3 and rng[2] == "log":
             rng, log = rng[:2], True
@@ -273,11 +276,15 @@ def patterns_from_daily(daily, warmup: int, summary: Mapping[str, Any] | None = 
     closed = resolved + abandoned
 
     def pooled(col, w):
+        if col not in d.columns:
+            return math.nan
         x = d[col].to_numpy(float)
         ok = np.isfinite(x) & (w > 0)
         return float(np.sum(x[ok] * w[ok]) / np.sum(w[ok])) if ok.any() else math.nan
 
     def mean(col):
+        if col not in d.columns:
+            return math.nan
         x = d[col].to_numpy(float)
         return float(np.nanmean(x)) if np.isfinite(x).any() else math.nan
 
@@ -292,15 +299,18 @@ def patterns_from_daily(daily, warmup: int, summary: Mapping[str, Any] | None = 
     for m in ("requests_arrived", "requests_resolved", "requests_abandoned"):
         out[m] = float(d[m].sum())
     for m in ("requests_open", "customers", "employees"):
-        out[m] = float(d[m].iloc[-1])
+        out[m] = float(d[m].iloc[-1]) if m in d.columns else math.nan
     n_days = len(d)
     customers = float(np.mean(d["customers"].to_numpy(float)))
     out["contacts_per_customer_year"] = (float(d["requests_arrived"].sum()) / customers / n_days * DAYS_PER_YEAR
                                          if customers > 0 else math.nan)
     total = float(resolved.sum() + abandoned.sum())
     out["abandon_share"] = float(abandoned.sum()) / total if total > 0 else math.nan
-    for m in TARGET_METRICS:  # anything else a later model reports: its run summary (no warm-up)
-        if m not in out:
+    for m in TARGET_METRICS:  # any other daily series (profit, concessions, ...): its mean over the days
+        if m not in out and m in d.columns and m != "day":
+            out[m] = mean(m)
+    for m in TARGET_METRICS:  # anything else the model reports: its run summary (no warm-up)
+        if m not in out or (not math.isfinite(out[m]) and summary is not None and m in summary):
             out[m] = float(summary[m]) if summary is not None and m in summary else math.nan
     return out
 
