@@ -68,6 +68,8 @@ TOP_KEYS = {"description", "organisation", "days", "warmup", "replicates", "budg
 TARGET_KEYS = {"metric", "low", "high", "source", "weight", "note"}
 #: Trials asked at once (fixed, so that results do not depend on the number of workers).
 BATCH = 4
+#: Random trials before TPE models the history (optuna's default).
+STARTUP = 10
 #: Distance given to a pattern the run could not measure (NaN: nothing closed after the warm-up).
 NAN_DISTANCE = 10.0
 #: Daily columns the patterns are computed from.
@@ -411,8 +413,9 @@ def _sampler(cal: Calibration, completed: int):
     import optuna
 
     seed = int(np.random.SeedSequence([cal.seed, completed]).generate_state(1)[0])
-    startup = max(BATCH, min(10, cal.budget // 3))
-    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=startup, multivariate=True,
+    # the number of random start-up trials never depends on the budget, so that raising the budget
+    # continues the very search a larger budget would have run from the start
+    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=STARTUP, multivariate=True,
                                       constant_liar=True)
 
 
