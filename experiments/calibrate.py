@@ -660,10 +660,21 @@ def _default_workers() -> str:
     return str(max(1, n))
 
 
+def positive_int(field: str, low: int = 1, high: int = 100_000):
+    """An option parser: an integer in [low, high], or a one-line error naming the option."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise CalibrationError(f"{field}: {text!r} is not an integer; allowed: an integer in [{low}, {high}]") from None
+        if not low <= value <= high:
+            raise CalibrationError(f"{field}: {value} is out of range; allowed: an integer in [{low}, {high}]")
+        return value
+    return parse
+
+
 def cmd_calibrate(args) -> int:
     from servicesim.model.scenario import load_scenario, style_names, with_style
-
-    from .model_commands import positive_int
 
     targets = load_targets(args.targets)
     d = targets.defaults

@@ -63,7 +63,7 @@ class Employee(CellAgent):
         return int(self.model.org.team[self.position])
 
     @property
-    def manager(self) -> "Manager | None":
+    def manager(self) -> Manager | None:
         boss = int(self.model.org.boss[self.position])
         return None if boss < 0 else self.model.employee(boss)
 

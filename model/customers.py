@@ -86,7 +86,8 @@ class CustomerBase:
         self.memory[cust] = keep * self.memory[cust] + (1.0 - keep) * score
         s = cust[served]
         adapt = p["expectation_adaptation"]
-        self.expectation[s] = np.clip(self.expectation[s] + adapt * (performance[served] - self.expectation[s]), 0.0, 1.0)
+        moved = self.expectation[s] + adapt * (performance[served] - self.expectation[s])
+        self.expectation[s] = np.clip(moved, 0.0, 1.0)
         unhappiness = np.clip((4.0 - self.memory[cust]) / 3.0, 0.0, 1.0) ** 2
         u = chance.keyed_uniform(self.key, day, chance.CHURN, cust)
         return np.unique(cust[u < p["churn_sensitivity"] * unhappiness])

@@ -79,7 +79,11 @@ def _backoffice_incident(model: ServiceModel, o: Mapping[str, Any]) -> None:
                          name="unit", value=unit, problem="out_of_range")
     slot = model.org.n_units if unit < 0 else unit
     people.incident[slot] = min(1.0, people.incident[slot] + o["severity"])
-    model.until(o["duration"], lambda: people.incident.__setitem__(slot, max(0.0, people.incident[slot] - o["severity"])))
+
+    def end() -> None:
+        people.incident[slot] = max(0.0, people.incident[slot] - o["severity"])
+
+    model.until(o["duration"], end)
 
 
 @dataclass(frozen=True)
@@ -160,7 +164,8 @@ def make(kind: str, day: int = 0, source: str = "", *, styles: Mapping[str, Mapp
     if kind == "style_change":
         opts["style"], opts["values"] = _style_values(style, values, styles or {}, where)
     elif style is not None or values is not None:
-        raise ParamError(f"intervention '{kind}'{where}: option 'style' is unknown; allowed: {', '.join(schema) or 'none'}")
+        raise ParamError(f"intervention '{kind}'{where}: option 'style' is unknown; "
+                         f"allowed: {', '.join(schema) or 'none'}")
     for name, value in options.items():
         if name not in schema:
             raise ParamError(

@@ -35,7 +35,9 @@ class Journal:
         self.outcomes: list[tuple[np.ndarray, int, dict]] = []
 
     def log(self, code: str, ids: np.ndarray, day: int, actor=None, value=None) -> None:
-        copy = (lambda x: None if x is None else np.broadcast_to(np.asarray(x), ids.shape).copy())
+        def copy(x):
+            return None if x is None else np.broadcast_to(np.asarray(x), ids.shape).copy()
+
         self.batches.append((code, ids.copy(), day, copy(actor), copy(value)))
 
     def finish(self, ids: np.ndarray, day: int, fields: dict) -> None:

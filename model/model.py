@@ -79,7 +79,8 @@ class ServiceModel(mesa.Model):
         self.customer_days = 0.0
         self.team_csat_ewma = np.full(self.org.n_teams, np.nan)
         self.records: list[dict] = []
-        self.datacollector = mesa.DataCollector(model_reporters={"record": lambda m: m.records[-1] if m.records else None})
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"record": lambda m: m.records[-1] if m.records else None})
 
     # --- access ------------------------------------------------------------------------------------
     def employee(self, position: int) -> Employee:

@@ -7,8 +7,8 @@ sensitivity analysis all read :data:`SCHEMA`, so a value is validated once and d
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import ParamError

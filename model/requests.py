@@ -145,7 +145,7 @@ class DayTally:
         self.team_score = np.zeros(n_teams)
         self.team_closed = np.zeros(n_teams)
 
-    def add(self, other: "DayTally") -> None:
+    def add(self, other: DayTally) -> None:
         for f in self.FIELDS:
             setattr(self, f, getattr(self, f) + getattr(other, f))
         self.team_score += other.team_score
@@ -378,7 +378,8 @@ class ServiceChain:
         asked = demand > 0
         self.tally.approvals_demanded += float(demand[asked].sum())
         self.tally.approval_capacity += float(cap[asked].sum())
-        pick = allocate(slot_of[pool["approver"][queue]], pool["qseq"][queue], np.arange(len(mgrs)), cap, len(mgrs), rng)
+        pick = allocate(slot_of[pool["approver"][queue]], pool["qseq"][queue], np.arange(len(mgrs)), cap, len(mgrs),
+                        rng)
         self.mgr_busy[:] = 0.0
         self.mgr_busy[mgrs] = np.minimum(demand / np.maximum(cap, 1.0), 1.0)
         done = queue[pick >= 0]
@@ -450,7 +451,8 @@ class ServiceChain:
         emp = back[pick[pick >= 0]]
         np.add.at(people.handled, emp, 1.0)
         acc = people.accuracy(p)[emp]
-        lost = p["handoff_error"] * (1.0 - p["awareness_protection"] * people.awareness[emp])   # information lost in transit
+        # information lost in transit
+        lost = p["handoff_error"] * (1.0 - p["awareness_protection"] * people.awareness[emp])
         error = rng.random(len(done)) < 1.0 - acc * (1.0 - lost)
         wrong, right = done[error], done[~error]
         pool["errors"][wrong] += 1

@@ -25,9 +25,9 @@ This module reads files; the model itself never does I/O.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
-from pathlib import Path
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from . import params as P
@@ -51,7 +51,7 @@ class Scenario:
     category: str = "custom"
     style: str | None = None  # the style preset this scenario stands on, if any
 
-    def with_params(self, overrides: Mapping[str, Any], source: str = "--set") -> "Scenario":
+    def with_params(self, overrides: Mapping[str, Any], source: str = "--set") -> Scenario:
         return replace(self, params=P.validate(overrides, source=source, base=self.params))
 
 

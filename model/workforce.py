@@ -24,6 +24,7 @@ from . import chance
 from .organisation import BACK, FRONT, MANAGER, PAYROLL, Organisation
 from .params import NUMERIC_STYLE_PARAMS, SCHEMA
 
+
 def authority_of_level(level: np.ndarray, top: int, base: float) -> np.ndarray:
     """Authority limit of a manager at each level (the director at the top holds the full range)."""
     return np.where(level >= top, 1.0, 1.0 - base ** level.astype(float))
@@ -185,7 +186,8 @@ class Workforce:
         """Chance a back-office employee processes a hand-off right (pressure, care and skill)."""
         err = (1.0 - p["backoffice_accuracy"]) * (1.5 - self.skill)
         err *= 1.0 + p["accuracy_pressure"] * np.tanh(np.maximum(self.load - 1.0, 0.0))
-        err *= (1.0 - p["accuracy_engagement"] * (self.engagement - 0.5)) * (1.0 - p["accuracy_awareness"] * self.awareness)
+        err *= 1.0 - p["accuracy_engagement"] * (self.engagement - 0.5)
+        err *= 1.0 - p["accuracy_awareness"] * self.awareness
         acc = 1.0 - np.clip(err, 0.0, 1.0)
         unit = np.clip(self.org.team, 0, None)
         return acc * (1.0 - self.incident[np.minimum(unit, len(self.incident) - 1)])
@@ -212,7 +214,8 @@ class Workforce:
         free = self.autonomy(p) * (1.0 - p["micromanagement_training_block"] * self.style_of("micromanagement"))
         applicable = 1.0 - (1.0 - free) * (1.0 - p["procedural_training"] * self.style_of("procedure_adherence"))
         training = p["training_effect"] * np.minimum(1.0, self.style_of("training") + self.extra_training) * applicable
-        self.coach_time = np.clip(1.0 - mgr_busy[self._boss_or_self], 0.0, 1.0)  # managers swamped by approvals do not coach
+        # managers swamped by approvals do not coach
+        self.coach_time = np.clip(1.0 - mgr_busy[self._boss_or_self], 0.0, 1.0)
         self.coach_time[self.org.managers] = 1.0
         coaching = p["training_effect"] * self.style_of("coaching") * self.coach_time
         gain = (experience * working + training + coaching) * (1.0 - self.skill)
@@ -227,7 +230,8 @@ class Workforce:
         k = self.knowledge * (1.0 - p["knowledge_obsolescence"])
         k = k + gained * (1.0 - k) * front
         peer_k = self.org.peers @ k
-        self.knowledge = np.clip(k + p["knowledge_sharing"] * np.maximum(peer_k - k, 0.0), 0.0, 1.0) * self.present * front
+        k = np.clip(k + p["knowledge_sharing"] * np.maximum(peer_k - k, 0.0), 0.0, 1.0)
+        self.knowledge = k * self.present * front
 
     def feel(self, p: dict) -> None:
         """Stress follows pressure and incidents; engagement follows autonomy fit, success,

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from servicesim.experiments import cli
+from servicesim import cli
 from servicesim.experiments.calibrate import TARGET_METRICS, patterns_from_daily
 from servicesim.experiments.design import replicate_seeds
 from servicesim.model import ServiceModel

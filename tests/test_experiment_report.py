@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from servicesim.experiments import cli, stats
+from servicesim import cli
+from servicesim.experiments import stats
 from servicesim.experiments.report import _ci, _num
 from servicesim.experiments.store import load
 

@@ -9,13 +9,12 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SMALL
 
-from servicesim.experiments.cli import main
+from servicesim.cli import main
 from servicesim.model import ServiceModel, load_scenario, simulate
 from servicesim.model import params as P
 from servicesim.model.scenario import make_intervention, with_blocks, with_style
-
-from conftest import SMALL
 
 
 def mean_summary(name="bersin", days=60, seeds=(1, 2, 3), **over):
@@ -37,7 +36,8 @@ def test_a_style_never_resets_a_sectors_capacities(capsys):
     assert out["params"]["delegation"] == load_scenario("bersin").params["delegation"]
     for name in ("approval_capacity", "monitoring_cost", "manager_knowledge", "base_capacity"):
         assert with_style(sector, "hierarchical").params[name] == sector.params[name]
-        assert with_blocks(sector, structure="empowering", practices="strong_practices").params[name] == sector.params[name]
+        crossed = with_blocks(sector, structure="empowering", practices="strong_practices")
+        assert crossed.params[name] == sector.params[name]
 
 
 def test_a_style_change_mid_run_keeps_the_organisations_capacities():

@@ -2,14 +2,13 @@
 
 import numpy as np
 import pytest
+from conftest import SMALL
 
 from servicesim.model import ParamError, ServiceModel, load_scenario, simulate
 from servicesim.model.params import defaults
 from servicesim.model.requests import improvised_fit, routine_fit, standard_answer_fit
 
 D = defaults()
-
-from conftest import SMALL
 
 
 def run(name="bersin", days=80, seeds=(1, 2), **over):
@@ -49,7 +48,8 @@ def test_uncovered_situations_are_served_badly_by_procedure():
     but an unskilled, unaligned improvisation is no better than the procedure."""
     assert standard_answer_fit(D, 0.7, 0.4) < improvised_fit(D, 0.7, 0.6, 0.7, 0.4)
     assert improvised_fit(D, 0.1, 0.0, 0.1, 0.6) < standard_answer_fit(D, 0.1, 0.6) + 0.05
-    assert routine_fit(D, 0.1, 0.4, procedure=1.0) > routine_fit(D, 0.1, 0.4, procedure=0.0)  # procedures carry know-how
+    # procedures carry know-how
+    assert routine_fit(D, 0.1, 0.4, procedure=1.0) > routine_fit(D, 0.1, 0.4, procedure=0.0)
     bound = run(novelty=0.6, procedure_adherence=1.0)
     free = run(novelty=0.6, procedure_adherence=0.0)
     assert free["csat"] > bound["csat"]

@@ -1,18 +1,31 @@
-"""Sub-commands about single runs: params, scenarios, run, trace, compare-presets."""
+"""What each sub-command does (the parser that calls these is :mod:`servicesim.cli`).
+
+Single runs: params, scenarios, run, trace, compare-presets. Many runs: sweep, compare, report.
+Each handler takes the parsed arguments and returns an exit code; bad input raises a
+:class:`~servicesim.model.errors.ServicesimError`, which the command line prints as one line (exit 2).
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from servicesim.experiments.design import ExperimentError, load_experiment, shipped
 from servicesim.model import ServiceModel
 from servicesim.model import params as P
-from servicesim.model.errors import ParamError, ServicesimError
+from servicesim.model.errors import ParamError
 from servicesim.model.journey import explain
 from servicesim.model.metrics import HEADLINE, METRICS
 from servicesim.model.scenario import Scenario, list_scenarios, load_scenario, style_names, with_style
+
+if TYPE_CHECKING:
+    from servicesim.experiments.compare import Comparison
+
+# Sweeps, statistics and reports import pyarrow, scipy.stats and matplotlib: their handlers import them
+# when they run, so that `servicesim params` or `run` starts quickly.
 
 JSON_KEYS = ("csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate",
              "handoffs_per_request", "error_rate", "engagement", "stress", "turnover_rate", "culture_alignment",
@@ -20,7 +33,7 @@ JSON_KEYS = ("csat", "nps", "first_contact_resolution", "resolution_time_days", 
              "backlog_mean", "arrival_rate", "weakest_team_csat", "employees", "days", "seed")
 
 
-# --- argument helpers (shared with other command modules) ---------------------------------------
+# --- argument helpers ------------------------------------------------------------------------------
 def positive_int(field: str, low: int = 1, high: int = 100_000):
     def parse(text: str) -> int:
         try:
@@ -33,12 +46,8 @@ def positive_int(field: str, low: int = 1, high: int = 100_000):
     return parse
 
 
-def add_scenario_args(parser, *, days: int = 250) -> None:
-    parser.add_argument("--days", default=str(days), help=f"working days to simulate (default {days}; a year is 250)")
-    parser.add_argument("--seed", default="1", help="random seed (default 1)")
-    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
-                        help="override a parameter (repeatable); see `servicesim params`")
-    parser.add_argument("--style", default=None, help="run the scenario under another management style preset")
+def default_workers() -> str:
+    return str(max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)))
 
 
 def resolve_scenario(ref: str, sets: list[str], style: str | None = None) -> Scenario:
@@ -65,7 +74,7 @@ def fmt(name: str, value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     unit = METRICS[name].unit if name in METRICS else ""
-    if unit == "share" or unit == "share per year":
+    if unit in ("share", "share per year"):
         return f"{100 * value:.1f} %"
     return f"{value:,.2f}"
 
@@ -84,7 +93,7 @@ def cmd_params(args) -> int:
         if not r[1] and r is not rows[0]:
             print(f"\n{r[0]}")
             continue
-        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + "  " + r[4])
+        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
     print("\n* structural: takes effect when a model is built (reset), not during a run")
     return 0
 
@@ -111,7 +120,8 @@ def summary_table(results: dict[str, dict], keys=None) -> str:
     lines = [" " * label_w + "  " + "  ".join(n.rjust(col_w) for n in results)]
     for k in keys:
         unit = METRICS[k].unit
-        label = METRICS[k].label if unit.startswith("per ") or unit in ("share", "share per year") else f"{METRICS[k].label} ({unit})"
+        plain = unit.startswith("per ") or unit in ("share", "share per year")
+        label = METRICS[k].label if plain else f"{METRICS[k].label} ({unit})"
         lines.append(label.ljust(label_w) + "  " + "  ".join(fmt(k, r.get(k)).rjust(col_w) for r in results.values()))
     return "\n".join(lines)
 
@@ -179,31 +189,126 @@ def cmd_compare_presets(args) -> int:
     return 0
 
 
-def register(sub) -> None:
-    p = sub.add_parser("params", help="print the parameter schema")
-    p.set_defaults(handler=cmd_params)
+# --- sweep ----------------------------------------------------------------------------------------------
+def cmd_sweep(args) -> int:
+    from servicesim.experiments.runner import sweep
+    from servicesim.experiments.store import ResultStore
 
-    p = sub.add_parser("scenarios", help="list the preset scenarios")
-    p.set_defaults(handler=cmd_scenarios)
+    if args.list:
+        for name, path in shipped().items():
+            print(f"  {name.ljust(24)} {load_experiment(path).description}")
+        return 0
+    if not args.experiment:
+        raise ExperimentError("EXPERIMENT is missing; allowed: a TOML file or one of " + ", ".join(shipped()))
+    if not args.out:
+        raise ExperimentError("--out is missing; allowed: a new or empty directory, or one to resume")
+    replicates = positive_int("--replicates", 1, 100_000)(args.replicates) if args.replicates else None
+    days = positive_int("--days", 1, 100_000)(args.days) if args.days else None
+    seed = positive_int("--seed", 0, 2**63 - 1)(args.seed) if args.seed else None
+    workers = positive_int("--workers", 1, 4096)(args.workers)
+    chunk = positive_int("--chunk", 1, 10_000)(args.chunk) if args.chunk else None
+    exp = load_experiment(args.experiment, replicates=replicates, days=days, seed=seed)
+    where = f"Dask scheduler {args.scheduler}" if args.scheduler else (
+        "this process" if workers == 1 else f"{workers} worker processes")
+    store = ResultStore(args.out)
+    store.check(exp)      # refuse a directory holding something else before saying anything
+    store.make_dirs()     # and one that cannot be created
+    if not args.quiet:
+        print(f"Experiment {exp.name}: {exp.description}", file=sys.stderr)
+    try:
+        outcome = sweep(exp, args.out, workers=workers, scheduler=args.scheduler, chunk=chunk,
+                        progress=not args.quiet)
+    except KeyboardInterrupt:
+        n = len(store.done_ids())
+        print(f"servicesim: sweep stopped; {n} finished runs are saved in {args.out}; run the same command "
+              f"again to resume", file=sys.stderr)
+        return 130
+    rate = outcome.ran / outcome.seconds * 60 if outcome.seconds > 0 else math.nan
+    print(f"{outcome.total} runs in {args.out}: {outcome.ran} run now on {where} "
+          f"({outcome.seconds:.1f} s, {rate:.0f} runs/min), {outcome.skipped} already done. "
+          f"Next: servicesim report {args.out}")
+    return 0
 
-    p = sub.add_parser("run", help="run one scenario and print its results")
-    p.add_argument("scenario", help="a preset name (see `servicesim scenarios`) or a TOML file")
-    add_scenario_args(p)
-    p.add_argument("--json", action="store_true", help="print exactly one JSON object on stdout")
-    p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("trace", help="follow one request through the service chain")
-    p.add_argument("scenario")
-    add_scenario_args(p)
-    p.add_argument("--request", required=True, help="request number (0 is the first to arrive)")
-    p.set_defaults(handler=cmd_trace)
+# --- compare ------------------------------------------------------------------------------------------
+def cmd_compare(args) -> int:
+    from servicesim.experiments.compare import compare
 
-    p = sub.add_parser("compare-presets", help="run several scenarios side by side (one seed)")
-    p.add_argument("scenarios", nargs="+")
-    p.add_argument("--days", default="250")
-    p.add_argument("--seed", default="1")
-    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
-    p.set_defaults(handler=cmd_compare_presets)
+    result = compare(args.a, args.b,
+                     replicates=positive_int("--replicates", 2, 100_000)(args.replicates),
+                     days=positive_int("--days", 1, 100_000)(args.days),
+                     seed=positive_int("--seed", 0, 2**63 - 1)(args.seed),
+                     overrides=dict(P.parse_assignment(t) for t in args.set),
+                     workers=positive_int("--workers", 1, 4096)(args.workers),
+                     scheduler=args.scheduler, progress=not args.quiet)
+    print(render_comparison(result, args.set))
+    return 0
 
 
-__all__ = ["register", "resolve_scenario", "add_scenario_args", "positive_int", "summary_table", "ServicesimError"]
+def render_comparison(c: Comparison, sets: list[str] = ()) -> str:
+    """The comparison as a table: means with intervals, the paired difference B - A, p and d_z; then a verdict
+    on customer satisfaction."""
+    def interval(name, est):
+        return "" if math.isnan(est.low) else f"[{fmt(name, est.low)}, {fmt(name, est.high)}]"
+
+    extra = f", {', '.join(sets)}" if sets else ""
+    head = f"{'metric':<36} {c.a[:22]:>22} {c.b[:22]:>22} {'difference B - A':>26} {'p':>8} {'d_z':>6}"
+    lines = [f"{c.a} vs {c.b}: {c.replicates} paired replicates (replicate r of both uses the same seed), "
+             f"{c.days} days, base seed {c.seed}{extra}",
+             "Means with 95 % confidence intervals; difference = B - A, paired t-test; d_z = paired effect size\n",
+             head, "-" * len(head)]
+    for row in c.metrics:
+        m, d = row.metric, row.difference
+        label = f"{METRICS[m].label} ({METRICS[m].unit})"
+        cell_a = f"{fmt(m, row.a.mean)} {interval(m, row.a)}"
+        cell_b = f"{fmt(m, row.b.mean)} {interval(m, row.b)}"
+        sign = "+" if d.mean > 0 else ""
+        dm = f"{sign}{fmt(m, d.mean)}" if not math.isnan(d.mean) else "n/a"
+        cell_d = f"{dm} {interval(m, d)}"
+        p = "n/a" if math.isnan(d.p_value) else ("<0.001" if d.p_value < 0.001 else f"{d.p_value:.3f}")
+        dz = "n/a" if math.isnan(d.d_z) else f"{d.d_z:+.2f}"
+        lines.append(f"{label[:36]:<36} {cell_a:>22} {cell_b:>22} {cell_d:>26} {p:>8} {dz:>6}")
+    if not math.isnan(c.row("csat").difference.low):
+        better = c.better("csat")
+        if better:
+            lines.append(f"\nCustomer satisfaction: {better} is higher; the 95 % interval of the difference "
+                         f"excludes 0.")
+        else:
+            lines.append(f"\nCustomer satisfaction: the 95 % interval of the difference includes 0; with "
+                         f"{c.replicates} replicates the data cannot tell {c.a} and {c.b} apart.")
+    return "\n".join(lines)
+
+
+# --- report -------------------------------------------------------------------------------------------
+def cmd_report(args) -> int:
+    from servicesim.experiments.report import write_report
+
+    path = write_report(args.dir, formats=tuple(args.format or ("png", "svg")))
+    if not getattr(args, "quiet", False):
+        print(terminal_digest(path.read_text()))
+    print(f"Report: {path}")
+    return 0
+
+
+def terminal_digest(markdown: str, sections: int = 2) -> str:
+    """The report's first sections (key results, main table) as plain text for the terminal:
+    text and tables kept, figures and their captions left to the Markdown file."""
+    out, seen = [], 0
+    for line in markdown.splitlines():
+        if line.startswith("## "):
+            seen += 1
+            if seen > sections:
+                break
+            out.append("")
+            out.append(line[3:].upper())
+            continue
+        if seen == 0 or line.startswith("![") or (line.startswith("*") and line.endswith("*")):
+            continue
+        if line.startswith("|---"):
+            continue
+        out.append(line.replace("**", "").replace("`", ""))
+    while out and not out[-1].strip():
+        out.pop()
+    return "\n".join(out).lstrip("\n")
+
+
