@@ -40,9 +40,10 @@ import os
 import sys
 import time
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,8 @@ STARTUP = 10
 #: Distance given to a pattern the run could not measure (NaN: nothing closed after the warm-up).
 NAN_DISTANCE = 10.0
 #: Daily columns the patterns are computed from.
-DAILY_COLUMNS = tuple(dict.fromkeys(("csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate",
+DAILY_COLUMNS = tuple(dict.fromkeys((
+                 "csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate",
                  "handoffs_per_request", "error_rate", "engagement", "stress", "turnover_rate",
                  "culture_alignment", "skill", "quality_standard", "requests_arrived", "requests_resolved",
                  "requests_abandoned", "requests_open", "backlog", "arrival_rate", "weakest_team_csat",
@@ -579,7 +581,8 @@ def write_fitted(cal: Calibration, trial, n_done: int) -> Path:
         f"# {cal.replicates} replicates, seed {cal.seed}, trial {trial.number}).",
     ]
     if cal.style:
-        lines.append(f"# Fitted under --style {cal.style}: `servicesim run fitted.toml --style {cal.style}` reproduces it.")
+        lines.append(f"# Fitted under --style {cal.style}: "
+                     f"`servicesim run fitted.toml --style {cal.style}` reproduces it.")
     lines += ["", "[params]", "# fixed by the targets file"]
     lines += [f"{k} = {_toml_value(v)}" for k, v in cal.targets.params.items()]
     lines.append("# fitted")
@@ -597,7 +600,7 @@ def write_figure(cal: Calibration, table, path: Path) -> None:
 
     n = len(table)
     fig, axes = plt.subplots(n, 1, figsize=(7.5, 0.95 * n + 0.9), squeeze=False)
-    for ax, row in zip(axes[:, 0], table.itertuples()):
+    for ax, row in zip(axes[:, 0], table.itertuples(), strict=True):
         lo, hi, v = row.low, row.high, row.value
         pts = [x for x in (lo, hi, v, row.replicate_min, row.replicate_max) if math.isfinite(x)]
         span = max(max(pts) - min(pts), abs(hi) * 0.1, 1e-6)
@@ -666,7 +669,8 @@ def positive_int(field: str, low: int = 1, high: int = 100_000):
         try:
             value = int(text)
         except ValueError:
-            raise CalibrationError(f"{field}: {text!r} is not an integer; allowed: an integer in [{low}, {high}]") from None
+            raise CalibrationError(f"{field}: {text!r} is not an integer; "
+                                   f"allowed: an integer in [{low}, {high}]") from None
         if not low <= value <= high:
             raise CalibrationError(f"{field}: {value} is out of range; allowed: an integer in [{low}, {high}]")
         return value
@@ -722,8 +726,10 @@ def register(sub) -> None:
                        description="Search the [free] parameters of a targets file so that SCENARIO lands inside "
                                    "every target range (optuna TPE over runs on the sweep machinery). Running the "
                                    "same command again resumes: finished trials are kept. See docs/CALIBRATION.md.")
-    p.add_argument("scenario", metavar="SCENARIO", help="a preset name or scenario file (the management it is run under)")
-    p.add_argument("--targets", metavar="FILE", required=True, help="targets file (TOML), e.g. calibration/default.toml")
+    p.add_argument("scenario", metavar="SCENARIO",
+                   help="a preset name or scenario file (the management it is run under)")
+    p.add_argument("--targets", metavar="FILE", required=True,
+                   help="targets file (TOML), e.g. calibration/default.toml")
     p.add_argument("--out", metavar="DIR", required=True, help="results directory (created, or resumed)")
     p.add_argument("--budget", help="trials in all (default: the file's, else 40); a larger budget continues a search")
     p.add_argument("--replicates", help="runs per trial, paired across trials (default: the file's, else 2)")
@@ -731,7 +737,8 @@ def register(sub) -> None:
     p.add_argument("--warmup", help="first days not counted in the patterns (default: the file's, else 0)")
     p.add_argument("--seed", help="base seed of the replicates and the sampler (default: the file's, else 1)")
     p.add_argument("--style", default=None, help="run SCENARIO under this style preset (e.g. situational)")
-    p.add_argument("--workers", default=_default_workers(), help="parallel worker processes (default: the CPUs available)")
+    p.add_argument("--workers", default=_default_workers(),
+                   help="parallel worker processes (default: the CPUs available)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None, help="Dask scheduler address or 'local'")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.set_defaults(handler=cmd_calibrate)

@@ -100,7 +100,7 @@ def _experiment_commands(sub) -> None:
                    help="figure formats (default: png and svg)")
     p.set_defaults(handler=C.cmd_report, format=None)
 
-    from servicesim.experiments import calibrate   # `calibrate`: its options live beside it, in experiments/calibrate.py
+    from servicesim.experiments import calibrate  # `calibrate`: its options live in experiments/calibrate.py
 
     calibrate.register(sub)
 

@@ -247,7 +247,8 @@ def test_derived_patterns_agree_with_the_run_summary():
     s = model.summary()
     p = patterns_from_daily(model.daily_frame(), 0, s)
     assert set(p) == set(TARGET_METRICS)
-    assert p["abandon_share"] == pytest.approx(s["requests_abandoned"] / (s["requests_resolved"] + s["requests_abandoned"]))
+    closed = s["requests_resolved"] + s["requests_abandoned"]
+    assert p["abandon_share"] == pytest.approx(s["requests_abandoned"] / closed)
     assert p["csat"] == pytest.approx(s["csat"]) and p["escalation_rate"] == pytest.approx(s["escalation_rate"])
     assert p["first_contact_resolution"] == pytest.approx(s["first_contact_resolution"])
     if "contacts_per_customer_year" in s:      # the model's own definition (issue 8 onwards): the same
