@@ -104,6 +104,10 @@ def _experiment_commands(sub) -> None:
                    help="figure formats (default: png and svg)")
     p.set_defaults(handler=C.cmd_report, format=None)
 
+    from servicesim.experiments import calibrate  # `calibrate`: its options live in experiments/calibrate.py
+
+    calibrate.register(sub)
+
 
 def _app_commands(sub) -> None:
     ui.register(sub)   # `ui`: its options and what it does live beside the app, in viz/commands.py
