@@ -592,8 +592,7 @@ def boxes_figure(d) -> Figure:
     ax.spines[["top", "right"]].set_visible(False)
     stats_line = "; ".join(f"box {i + 1}: coverage {b.coverage:.0%}, density {b.density:.0%}, "
                            f"{b.n} worlds" for i, b in enumerate(boxes))
-    fig.suptitle(f"{_arm(winner).capitalize()} wins on {_short_label(d.metric).lower()} when …
-{stats_line}",
+    fig.suptitle(f"{_arm(winner).capitalize()} wins on {_short_label(d.metric).lower()} when …\n{stats_line}",
                  fontsize=12, fontweight="bold", x=0.01, ha="left")
     return fig
 
