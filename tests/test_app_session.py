@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from servicesim.experiments.cli import main
-from servicesim.model.errors import ScenarioError
+from servicesim.model.errors import ServicesimError
 from servicesim.viz.sim import Pair, Simulation, load_uploaded
 
 SMALL = {"teams": 3, "team_size": 5}
@@ -46,7 +46,7 @@ def test_two_sessions_own_separate_models():
 
 
 def test_uploaded_scenario_errors_are_one_line():
-    with pytest.raises(ScenarioError) as err:
+    with pytest.raises(ServicesimError) as err:
         load_uploaded("bad.toml", b"[params\nteams = 3")
     assert "\n" not in str(err.value)
     sc = load_uploaded("ok.toml", b'extends = "bersin"\n[params]\nteams = 3\n')

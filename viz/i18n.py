@@ -250,7 +250,7 @@ EN: dict[str, str] = {
     "metric.requests_open": "Requests open",
     "metric.requests_abandoned": "Requests abandoned",
     "metric.backlog_mean": "Backlog",
-    "metric.backlog": "Backlog (open requests)",
+    "metric.backlog": "Backlog",
     "metric.arrival_rate": "Arrival rate",
     "metric.weakest_team_csat": "Weakest team's satisfaction",
     "metric.customers": "Active customers",
@@ -558,7 +558,7 @@ FR: dict[str, str] = {
     "metric.requests_open": "Demandes ouvertes",
     "metric.requests_abandoned": "Demandes abandonnées",
     "metric.backlog_mean": "Demandes en attente",
-    "metric.backlog": "Demandes en attente (ouvertes)",
+    "metric.backlog": "Demandes en attente",
     "metric.arrival_rate": "Rythme d'arrivée",
     "metric.weakest_team_csat": "Satisfaction de l'équipe la plus faible",
     "metric.customers": "Clients actifs",
@@ -633,6 +633,160 @@ FR: dict[str, str] = {
     "worst.mood": "l'humeur de l'employé",
 }
 
+
+# --- input checks, limits, uploads (viz/fields.py) ---------------------------------------------------
+EN.update({
+    "field.seed": "Seed",
+    "field.request": "Request number",
+    "field.transition": "Transition (days)",
+    "field.upload": "Scenario file",
+    "allowed.int": "a whole number from {low} to {high}",
+    "allowed.float": "a number from {low} to {high}",
+    "problem.empty": "{field}: the box is empty; allowed: {allowed}.",
+    "problem.not_int": "{field}: “{value}” is not a whole number; allowed: {allowed}.",
+    "problem.not_number": "{field}: “{value}” is not a number; allowed: {allowed}.",
+    "problem.out_of_range": "{field}: {value} is out of range; allowed: {allowed}.",
+    "problem.not_choice": "{field}: “{value}” is not one of the choices; allowed: {detail}.",
+    "problem.too_many_employees": "Teams × team size = {detail} makes an organisation of {value} employees; this server allows at most {limit} (its administrator can raise the limit with servicesim ui --max-employees).",
+    "problem.too_many_customers": "Front-office employees × customers per employee = {detail} makes {value} customers; this server allows at most {limit} (its administrator can raise the limit with servicesim ui --max-customers).",
+    "problem.too_many_requests": "Customers × requests per customer per day = {detail} makes {value} requests a day; this server allows at most {limit} (its administrator can raise the limit with servicesim ui --max-customers).",
+    "problem.upload_too_big": "Scenario file “{value}”: too large; allowed: a TOML file of at most {limit} kB.",
+    "problem.upload_not_text": "Scenario file “{value}”: not a text file (UTF-8); allowed: a TOML scenario file.",
+    "problem.upload_not_toml": "Scenario file “{value}”: not valid TOML ({detail}).",
+    "problem.upload_key": "Scenario file: the key “{value}” is unknown; allowed: {detail}.",
+    "problem.upload_extends": "Scenario file: extends = “{value}” is not a preset; allowed: one of {detail} (an uploaded file cannot point to another file).",
+    "problem.upload_invalid": "Scenario file “{value}” cannot be used: {detail}.",
+    "problem.internal": "Something went wrong with this action ({detail}); the page still works — try another value or press Reset.",
+    "problem.already_launched": "{field} was already launched on day {value}: step at least one day before launching it again.",
+    "problem.busy": "Please wait: the previous action is still being applied.",
+    "common.choose_file": "Choose a file",
+    "problem.toml_where": "error at line {line}, column {column}",
+    "common.drop_or_choose": "Drop a scenario file (TOML) here, or click to choose one",
+})
+
+FR.update({
+    "field.seed": "Numéro de tirage",
+    "field.request": "Numéro de la demande",
+    "field.transition": "Transition (jours)",
+    "field.upload": "Fichier de scénario",
+    "allowed.int": "un nombre entier de {low} à {high}",
+    "allowed.float": "un nombre de {low} à {high}",
+    "problem.empty": "{field} : la case est vide ; valeurs permises : {allowed}.",
+    "problem.not_int": "{field} : « {value} » n'est pas un nombre entier ; valeurs permises : {allowed}.",
+    "problem.not_number": "{field} : « {value} » n'est pas un nombre ; valeurs permises : {allowed}.",
+    "problem.out_of_range": "{field} : {value} est hors limites ; valeurs permises : {allowed}.",
+    "problem.not_choice": "{field} : « {value} » ne fait pas partie des choix possibles ; valeurs permises : {detail}.",
+    "problem.too_many_employees": "Équipes × taille des équipes = {detail}, soit une organisation de {value} salariés ; ce serveur en accepte au plus {limit} (son administrateur peut relever la limite avec servicesim ui --max-employees).",
+    "problem.too_many_customers": "Employés de front office × clients par employé = {detail}, soit {value} clients ; ce serveur en accepte au plus {limit} (son administrateur peut relever la limite avec servicesim ui --max-customers).",
+    "problem.too_many_requests": "Clients × demandes par client et par jour = {detail}, soit {value} demandes par jour ; ce serveur en accepte au plus {limit} (son administrateur peut relever la limite avec servicesim ui --max-customers).",
+    "problem.upload_too_big": "Fichier de scénario « {value} » : trop volumineux ; permis : un fichier TOML de {limit} ko au plus.",
+    "problem.upload_not_text": "Fichier de scénario « {value} » : ce n'est pas un fichier texte (UTF-8) ; permis : un fichier de scénario TOML.",
+    "problem.upload_not_toml": "Fichier de scénario « {value} » : le TOML n'est pas valide ({detail}).",
+    "problem.upload_key": "Fichier de scénario : la clé « {value} » est inconnue ; clés permises : {detail}.",
+    "problem.upload_extends": "Fichier de scénario : extends = « {value} » n'est pas un scénario prédéfini ; valeurs permises : {detail} (un fichier envoyé ne peut pas renvoyer à un autre fichier).",
+    "problem.upload_invalid": "Le fichier de scénario « {value} » est inutilisable : {detail}.",
+    "problem.internal": "Cette action n'a pas abouti ({detail}) ; la page reste utilisable : essayez une autre valeur ou réinitialisez.",
+    "problem.already_launched": "{field} a déjà été lancé le jour {value} : avancez d'au moins un jour avant de le relancer.",
+    "problem.busy": "Un instant : l'action précédente est encore en cours.",
+    "common.choose_file": "Choisir un fichier",
+    "problem.toml_where": "erreur à la ligne {line}, colonne {column}",
+    "common.drop_or_choose": "Déposez ici un fichier de scénario (TOML), ou cliquez pour le choisir",
+})
+
+EN.update({
+    "common.retry": "Show the page again",
+    "explore.drawer": "Scenario and parameters",
+    "explore.restore_help": "↺ puts back the preset's values.",
+    "explore.units.one": "{n} back-office unit",
+    "explore.units.other": "{n} back-office units",
+    "explore.size.one": "{posts} post: {teams} front-office teams of {team_size}, {units}, {levels} management levels",
+    "explore.size.other": "{posts} posts: {teams} front-office teams of {team_size}, {units}, {levels} management levels",
+    "explore.grouped": "{n} teams and units, one mark each (a large organisation): size = headcount, colour = the group's mean",
+    "params.pending.one": "{n} change waits for Reset.",
+    "params.pending.other": "{n} changes wait for Reset.",
+    "params.range": "from {low} to {high}",
+    "compare.col.unit": "Unit",
+    "compare.days": "A: Day {a} · B: Day {b}",
+    "compare.better.early": "—",
+    "compare.better.same": "≈",
+    "compare.noise_note": "≈: the difference stays within day-to-day noise (its 95 % interval, from {k}-day blocks of the last {n} days, includes zero); —: fewer than {n} days run. One seed only: the command line's compare and sweep use several.",
+    "compare.edited": "(edited)",
+    "chart.zoomed": "zoomed axis",
+    "journey.bars": "What the judgement lost or gained (service scale 0–1)",
+    "why2.abandoned.one": "The customer waited {wait} day without an answer and gave up: they rate the service 1 out of 5.",
+    "why2.abandoned.other": "The customer waited {wait} days without an answer and gave up: they rate the service 1 out of 5.",
+    "why2.fit.well": "The answer fitted the problem well ({pct} %).",
+    "why2.fit.partly": "The answer partly fitted the problem ({pct} %).",
+    "why2.fit.poorly": "The answer fitted the problem poorly ({pct} %).",
+    "why2.no_wait": "Served the same day: the wait cost nothing.",
+    "why2.wait.one": "They waited {wait} day for the outcome: {cost} on the service scale (0–1).",
+    "why2.wait.other": "They waited {wait} days for the outcome: {cost} on the service scale (0–1).",
+    "why2.one_person": "One person handled everything.",
+    "why2.people.one": "They had to deal with {n} more person: {cost}.",
+    "why2.people.other": "They had to deal with {n} more people: {cost}.",
+    "why2.no_error": "No error on the way.",
+    "why2.errors.one": "{n} error and its rework: {cost}.",
+    "why2.errors.other": "{n} errors and their rework: {cost}.",
+    "why2.mood": "The mood of the employee who served them: {mood}.",
+    "why2.performance.above": "All told the service was worth {perf} on a 0–1 scale; they expected {exp}: better than expected.",
+    "why2.performance.below": "All told the service was worth {perf} on a 0–1 scale; they expected {exp}: below their expectations.",
+    "why2.verdict": "They rate it {score} out of 5 ({verdict}). What weighed most: {worst}.",
+    "explore.iv_done": "{label}: launched on day {day}.",
+})
+
+FR.update({
+    "common.retry": "Réafficher la page",
+    "common.seed": "Numéro de tirage",
+    "common.seed_help": "Même numéro de tirage, même organisation, mêmes personnes et mêmes clients : changez-le pour voir un autre tirage au sort.",
+    "common.play": "Démarrer",
+    "common.step": "Avancer d'un jour",
+    "explore.hint": "Appuyez sur Démarrer et suivez la satisfaction des clients. Puis changez un curseur de style (délégation, microgestion) ou déclenchez une intervention, et regardez les courbes s'infléchir.",
+    "explore.drawer": "Scénario et paramètres",
+    "explore.restore_help": "↺ rétablit les valeurs du scénario prédéfini.",
+    "explore.units.one": "{n} unité de back office",
+    "explore.units.other": "{n} unités de back office",
+    "explore.size.one": "{posts} poste : {teams} équipes de front office de {team_size} personnes, {units}, {levels} niveaux de management",
+    "explore.size.other": "{posts} postes : {teams} équipes de front office de {team_size} personnes, {units}, {levels} niveaux de management",
+    "explore.grouped": "{n} équipes et unités, une marque chacune (grande organisation) : taille = effectif, couleur = moyenne du groupe",
+    "explore.legend": "▲ manager  ● front office  ■ back office  ◆ paie/RH — plus la marque est grande, plus la personne a de demandes en cours ; contour gris sans couleur : poste vacant",
+    "explore.iv_done": "{label} : intervention déclenchée le jour {day}.",
+    "params.pending.one": "{n} modification attend la réinitialisation.",
+    "params.pending.other": "{n} modifications attendent la réinitialisation.",
+    "params.range": "de {low} à {high}",
+    "compare.col.unit": "Unité",
+    "compare.days": "A : jour {a} · B : jour {b}",
+    "compare.col.better": "Avantage",
+    "compare.better.early": "—",
+    "compare.better.same": "≈",
+    "compare.noise_note": "≈ : l'écart reste dans le bruit d'un jour à l'autre (son intervalle à 95 %, calculé sur des blocs de {k} jours parmi les {n} derniers, contient zéro) ; — : moins de {n} jours écoulés. Un seul tirage : les commandes compare et sweep de la ligne de commande en utilisent plusieurs.",
+    "compare.edited": "(modifié)",
+    "chart.zoomed": "axe agrandi",
+    "journey.bars": "Ce que le jugement a perdu ou gagné (échelle de service de 0 à 1)",
+    "metric.churn_rate": "Clients perdus",
+    "scenario.telecom_contact_centre": "centre de relation client d'un opérateur télécom",
+    "info.explore.how": "Un pas correspond à une journée de travail. Les demandes arrivent ; un employé du front office traite chacune avec une qualité qui dépend de sa compétence, de sa connaissance des clients, de son engagement et de son stress. Quand une décision demande plus d'autorité qu'il n'en a, ou quand un manager veut tout approuver, la demande attend un manager, qui connaît moins bien les clients. Certaines demandes passent par le back office : chaque transfert peut introduire une erreur qui revient sous forme de reprise. Chaque soir, les gens apprennent, partagent ce qu'ils savent, se sentent plus ou moins engagés, s'imprègnent de la culture de leur entourage, et certains partent.",
+    "why2.abandoned.one": "Le client a attendu {wait} jour sans réponse et a renoncé : il donne 1 sur 5.",
+    "why2.abandoned.other": "Le client a attendu {wait} jours sans réponse et a renoncé : il donne 1 sur 5.",
+    "why2.fit.well": "La réponse convenait bien au problème (à {pct} %).",
+    "why2.fit.partly": "La réponse ne convenait qu'en partie au problème (à {pct} %).",
+    "why2.fit.poorly": "La réponse convenait mal au problème (à {pct} %).",
+    "why2.no_wait": "Servi dans la journée : le délai ne lui a rien coûté.",
+    "why2.wait.one": "Il a attendu {wait} jour le résultat : {cost} sur l'échelle de service (de 0 à 1).",
+    "why2.wait.other": "Il a attendu {wait} jours le résultat : {cost} sur l'échelle de service (de 0 à 1).",
+    "why2.one_person": "Une seule personne s'est occupée de tout.",
+    "why2.people.one": "Il a dû s'adresser à {n} personne de plus : {cost}.",
+    "why2.people.other": "Il a dû s'adresser à {n} personnes de plus : {cost}.",
+    "why2.no_error": "Aucune erreur en route.",
+    "why2.errors.one": "{n} erreur et sa reprise : {cost}.",
+    "why2.errors.other": "{n} erreurs et leur reprise : {cost}.",
+    "why2.mood": "L'humeur de l'employé qui l'a servi : {mood}.",
+    "why2.performance.above": "Au total, le service valait {perf} sur une échelle de 0 à 1 ; le client en attendait {exp} : mieux que prévu.",
+    "why2.performance.below": "Au total, le service valait {perf} sur une échelle de 0 à 1 ; le client en attendait {exp} : en dessous de ses attentes.",
+    "why2.verdict": "Il donne {score} sur 5 ({verdict}). Ce qui a le plus pesé : {worst}.",
+    "ev.arrive": "arrive, pour l'équipe {actor}",
+    "ev.abandon": "le client renonce à attendre",
+})
+
 CATALOGUE = {"en": EN, "fr": FR}
 
 
@@ -657,11 +811,36 @@ def number(x: Any, lang: str = "en", digits: int = 2, signed: bool = False) -> s
         text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
     if norm_lang(lang) == "fr":
         text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    return text.replace("-", "\u2212")
+
+
+def tn(key: str, count: float, lang: str = "en", **values: Any) -> str:
+    """The plural form of ``key`` for ``n`` (``key.one`` / ``key.other``): English uses the
+    singular for 1 only, French for 0 and 1 (« 0 jour », « 1 jour », « 2 jours »)."""
+    lang = norm_lang(lang)
+    one = abs(count) < 2 if lang == "fr" else count == 1
+    form = f"{key}.one" if one else f"{key}.other"
+    if form in CATALOGUE[lang] or form in EN:
+        return t(form, lang, **values)
+    return t(key, lang, **values)
 
 
 def metric_label(name: str, lang: str) -> str:
     return t(f"metric.{name}", lang)
+
+
+#: Units of the measures the app shows that are not in the model's metric table.
+_EXTRA_UNITS = {"backlog": "open requests"}
+
+
+def metric_unit(name: str, lang: str) -> str:
+    """The unit of a measure, in ``lang`` (empty if it has none)."""
+    from servicesim.model.metrics import METRICS
+
+    code = METRICS[name].unit if name in METRICS else _EXTRA_UNITS.get(name, "")
+    if name == "backlog":
+        return t("unit.open requests", lang)
+    return t(f"unit.{code}", lang) if code else ""
 
 
 def unit(name: str, lang: str) -> str:
@@ -687,27 +866,37 @@ def describe_event(event: dict, lang: str = "en") -> str:
 
 
 def explain_outcome(outcome: dict | None, lang: str = "en") -> list[str]:
-    """Why the customer ended up satisfied or not, in ``lang`` (mirrors model.journey.explain)."""
+    """Why the customer ended up satisfied or not, in plain sentences with units, in ``lang``
+    (the same terms as model.journey.explain)."""
     if outcome is None:
         return [t("journey.open", lang)]
     n = lambda x, d=2, s=False: number(float(x), lang, d, signed=s)  # noqa: E731
+    wait = int(round(float(outcome.get("wait", 0))))
     if outcome.get("abandoned"):
-        return [t("why.abandoned", lang, wait=n(outcome["wait"], 0))]
-    lines = [
-        t("why.fit", lang, fit=n(outcome["fit"])),
-        t("why.wait", lang, wait=n(outcome["wait"], 0), cost=n(outcome["wait_cost"])),
-        t("why.people", lang, n=n(outcome["extra_people"], 0), cost=n(outcome["people_cost"])),
-        t("why.errors", lang, n=n(outcome["errors"], 0), cost=n(outcome["error_cost"])),
-        t("why.mood", lang, mood=n(outcome["mood_effect"], 2, True)),
-        t("why.performance", lang, perf=n(outcome["performance"]), exp=n(outcome["expectation"])),
-        t("why.score", lang, score=n(outcome["score"], 1)),
-    ]
+        return [tn("why2.abandoned", wait, lang, wait=wait)]
+    fit = float(outcome["fit"])
+    how = "well" if fit >= 0.75 else "partly" if fit >= 0.4 else "poorly"
+    lines = [t(f"why2.fit.{how}", lang, pct=number(100 * fit, lang, 0))]
+    lines.append(t("why2.no_wait", lang) if wait == 0 else
+                 tn("why2.wait", wait, lang, wait=wait, cost=n(-outcome["wait_cost"], 2, True)))
+    extra = int(round(float(outcome["extra_people"])))
+    lines.append(t("why2.one_person", lang) if extra == 0 else
+                 tn("why2.people", extra, lang, n=extra, cost=n(-outcome["people_cost"], 2, True)))
+    errors = int(round(float(outcome["errors"])))
+    lines.append(t("why2.no_error", lang) if errors == 0 else
+                 tn("why2.errors", errors, lang, n=errors, cost=n(-outcome["error_cost"], 2, True)))
+    if abs(float(outcome["mood_effect"])) >= 0.005:
+        lines.append(t("why2.mood", lang, mood=n(outcome["mood_effect"], 2, True)))
+    above = float(outcome["performance"]) >= float(outcome["expectation"])
+    lines.append(t("why2.performance." + ("above" if above else "below"), lang, perf=n(outcome["performance"]),
+                   exp=n(outcome["expectation"])))
     terms = {"fit": 1.0 - outcome["fit"], "wait": outcome["wait_cost"], "people": outcome["people_cost"],
              "errors": outcome["error_cost"], "mood": -outcome["mood_effect"]}
     worst = max(terms, key=terms.get)
     score = outcome["score"]
     verdict = "satisfied" if score >= 3.5 else "dissatisfied" if score < 2.5 else "lukewarm"
-    lines.append(t("why.verdict", lang, verdict=t(f"verdict.{verdict}", lang), worst=t(f"worst.{worst}", lang)))
+    lines.append(t("why2.verdict", lang, score=n(score, 1), verdict=t(f"verdict.{verdict}", lang),
+                   worst=t(f"worst.{worst}", lang)))
     return lines
 
 
