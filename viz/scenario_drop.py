@@ -7,6 +7,7 @@ never shows a file that the scenario box does not.
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import Callable
 
 import solara
@@ -48,11 +49,13 @@ module.exports = {
     },
     take(nativeFiles) {
       if (!nativeFiles.length) return;
-      this.native_file_info = nativeFiles;
+      // kept by the widget's id: the read requests may reach another view of the same widget
+      window.ssFiles = window.ssFiles || {};
+      window.ssFiles[this.uid] = nativeFiles;
       this.file_info = nativeFiles.map(({name, size}) => ({name, isFile: true, size}));
     },
     jupyter_clear() {
-      this.native_file_info = [];
+      if (window.ssFiles) delete window.ssFiles[this.uid];
       this.file_info = [];
     },
     jupyter_read(chunk) {
@@ -62,7 +65,8 @@ module.exports = {
       (async () => {
         while (to_do > 0) {
           const sub_length = Math.min(to_do, this.chunk_size);
-          const file = this.native_file_info[file_index];
+          const file = ((window.ssFiles || {})[this.uid] || [])[file_index];
+          if (!file) return;
           const blob = file.slice(sub_offset, sub_offset + sub_length);
           const buff = await blob.arrayBuffer();
           const msg = {id, file_index, offset: sub_offset, length: sub_length};
@@ -100,40 +104,49 @@ class ScenarioDropZone(FileInput):
     label = traitlets.Unicode().tag(sync=True)
     button_label = traitlets.Unicode().tag(sync=True)
     multiple = traitlets.Bool(False).tag(sync=True)
+    uid = traitlets.Unicode().tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(uid=uuid.uuid4().hex, **kwargs)
 
 
 @solara.component
 def ScenarioDrop(label: str, button_label: str, on_file: Callable[[dict], None], classes: list[str] = []):
     """Calls ``on_file({"name", "size", "data"})`` once per chosen or dropped file (``data`` is
-    None when the file is larger than ``max_bytes`` of fields.UPLOAD_MAX_BYTES: not read)."""
+    None when the file is larger than fields.UPLOAD_MAX_BYTES: it is not read)."""
     from .fields import UPLOAD_MAX_BYTES
 
-    file_info, set_file_info = solara.use_state(None)
+    zone = solara.use_memo(lambda: ScenarioDropZone(label=label, button_label=button_label), [])
+    zone.label, zone.button_label = label, button_label
     wired, set_wired = solara.use_state(None)
-    zone = ScenarioDropZone.element(label=label, button_label=button_label, on_file_info=set_file_info,
-                                    class_=" ".join(classes))
+    latest = solara.use_ref(on_file)
+    latest.current = on_file
 
-    def wire():
-        if not file_info:
-            return
-        real = solara.get_widget(zone)
-        real.version += 1
-        real.reset_stats()
-        set_wired(real.get_files())
+    def observe():
+        def changed(change):
+            if change["new"]:
+                set_wired(list(change["new"]))       # files are read in the thread below
 
-    solara.use_effect(wire, [file_info])
+        zone.observe(changed, "file_info")
+        return lambda: zone.unobserve(changed, "file_info")
+
+    solara.use_effect(observe, [])
 
     def handle(cancel: threading.Event):
         if not wired:
             return
-        info = dict(wired[0])
+        files = zone.get_files()       # after every observer of file_info ran (they bump its version)
+        if not files:
+            return
+        info = dict(files[0])
         size = int(info.get("size") or 0)
-        info["data"] = info["file_obj"].read() if size <= UPLOAD_MAX_BYTES else None
         try:
-            on_file(info)
+            info["data"] = info["file_obj"].read() if size <= UPLOAD_MAX_BYTES else None
+            latest.current(info)
         finally:
-            real = solara.get_widget(zone)
-            real.file_info = []          # the zone shows its label again, whatever happened
+            zone.file_info = []          # the zone shows its label again, whatever happened
 
     solara.use_thread(handle, [wired])
-    return zone
+    with solara.Column(classes=list(classes), gap="0px") as main:
+        solara.display(zone)
+    return main

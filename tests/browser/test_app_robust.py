@@ -146,11 +146,11 @@ def test_organisation_too_large_is_refused_with_the_limit(new_page):
 def test_large_allowed_organisation_is_drawn_by_group(new_page):
     page = new_page("/?lang=en")
     page.locator(".ss-group-organisation").click()
-    type_into(page, ".ss-input-teams input", "60")
-    type_into(page, ".ss-input-team_size input", "10")
+    type_into(page, ".ss-input-teams input", "40")
+    type_into(page, ".ss-input-team_size input", "9")
     expect(page.locator(".ss-pending")).to_contain_text("2 changes wait for Reset")
     page.locator(".ss-reset").click()
-    expect(page.locator(".ss-org-size")).to_contain_text("60 front-office teams of 10")
+    expect(page.locator(".ss-org-size")).to_contain_text("40 front-office teams of 9")
     expect(page.locator(".ss-net .grouped-note")).to_contain_text("one mark each")
     assert page.locator(".ss-net svg .node").count() < 120
     step_and_check(page)
