@@ -36,6 +36,14 @@ def step_and_check(page, cls=".ss-step", day_cls=".ss-day"):
     expect(page.locator(day_cls).first).to_contain_text(str(before + 1))
 
 
+def open_group(page, group: str):
+    button = page.locator(f".ss-group-{group}")
+    expect(button).to_be_visible()
+    if button.inner_text().strip().startswith("▸"):
+        button.click()
+    expect(button).to_contain_text("▾")
+
+
 def type_into(page, selector: str, value: str, enter: bool = True):
     box = page.locator(selector).first
     box.fill(value)
@@ -111,7 +119,7 @@ def test_journey_latest_unhappy_includes_customers_who_gave_up(new_page):
     """Under command and control, customers who give up waiting are the main failure: the button
     finds them (the served-only search used to skip them)."""
     page = new_page("/?lang=en")
-    page.locator(".ss-group-demand").click()
+    open_group(page, "demand")
     type_into(page, ".ss-input-request_rate input", "0.4")      # more demand than the desks can take
     page.locator(".ss-speed button").last.click()
     page.locator(".ss-play").click()
@@ -127,7 +135,7 @@ def test_journey_latest_unhappy_includes_customers_who_gave_up(new_page):
 # --- 2. bounded resources ------------------------------------------------------------------------------
 def test_organisation_too_large_is_refused_with_the_limit(new_page):
     page = new_page("/?lang=en")
-    page.locator(".ss-group-organisation").click()
+    open_group(page, "organisation")
     type_into(page, ".ss-input-teams input", "2000")
     error = page.locator(".ss-param-teams .ss-param-error")
     expect(error).to_contain_text("Teams × team size = 2,000 × 8")
@@ -135,7 +143,7 @@ def test_organisation_too_large_is_refused_with_the_limit(new_page):
     expect(error).to_contain_text("--max-employees")
     page.locator(".ss-reset").click()                                 # nothing pending: the same organisation
     expect(page.locator(".ss-org-size")).to_contain_text("10 front-office teams")
-    page.locator(".ss-group-demand").click()
+    open_group(page, "demand")
     type_into(page, ".ss-input-customers_per_front input", "5000")
     expect(page.locator(".ss-param-customers_per_front .ss-param-error")).to_contain_text("400,000 customers")
     expect(page.locator(".ss-param-teams .ss-param-error")).to_have_count(0)   # one error at a time
@@ -145,7 +153,7 @@ def test_organisation_too_large_is_refused_with_the_limit(new_page):
 
 def test_large_allowed_organisation_is_drawn_by_group(new_page):
     page = new_page("/?lang=en")
-    page.locator(".ss-group-organisation").click()
+    open_group(page, "organisation")
     type_into(page, ".ss-input-teams input", "40")
     type_into(page, ".ss-input-team_size input", "9")
     expect(page.locator(".ss-pending")).to_contain_text("2 changes wait for Reset")
@@ -221,7 +229,7 @@ def test_reset_clears_intervention_message_and_parameter_error(new_page):
     step_and_check(page)
     page.locator(".ss-iv-training_programme").click()
     expect(page.locator(".ss-iv-message")).to_contain_text("Training programme: launched on day 1")
-    page.locator(".ss-group-style").click() if page.locator(".ss-input-delegation").count() == 0 else None
+    open_group(page, "style")
     type_into(page, ".ss-input-delegation input", "5")
     expect(page.locator(".ss-param-delegation .ss-param-error")).to_contain_text("5 is out of range")
     type_into(page, ".ss-input-coaching input", "abc")
@@ -237,7 +245,7 @@ def test_reset_clears_intervention_message_and_parameter_error(new_page):
 # --- 6. readability ----------------------------------------------------------------------------------------
 def test_compare_marks_edited_scenario_and_better_only_beyond_noise(new_page):
     page = new_page("/?lang=en")
-    page.locator(".ss-group-style").click() if page.locator(".ss-input-delegation").count() == 0 else None
+    open_group(page, "style")
     type_into(page, ".ss-input-delegation input", "0.9")
     expect(page.locator(".ss-input-delegation input")).to_have_value("0.9")
     page.locator(".ss-nav-compare").click()
@@ -283,7 +291,7 @@ def test_fuzz_every_input_of_every_page(new_page, path, step):
     page = new_page(path)
     if "compare" not in path:
         for group in ("organisation", "demand", "customers", "employees", "backoffice"):
-            page.locator(f".ss-group-{group}").click()
+            open_group(page, group)
     inputs = page.locator("input[type=text], input:not([type])")
     count = inputs.count()
     assert count >= (40 if "compare" not in path else 1)
