@@ -905,7 +905,7 @@ def Journey():
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="4px"):
             solara.Text(t("journey.recent", lang) + (" :" if lang == "fr" else ":"))
             for rid in recent:
-                solara.Button(f"n°{rid}" if lang == "fr" else f"#{rid}", text=True,
+                solara.Button(f"n°\u00a0{rid}" if lang == "fr" else f"#{rid}", text=True, style={"text-transform": "none"},
                               on_click=(lambda r=rid: (typed.set(r), note.set(None), chosen.set(r))),
                               classes=["ss-recent"])
     with solara.Column(gap="0px"):
@@ -921,7 +921,7 @@ def Journey():
         solara.Warning(t("journey.unknown", lang, id=rid), classes=["ss-journey-unknown"])
         return
     solara.Markdown(f"### {t('journey.path', lang, id=rid)}")
-    rows = "".join(f"<tr><td>{e['day']}</td><td>{escape(describe_event(e, lang))}</td></tr>" for e in events)
+    rows = "".join(f"<tr><td>{e['day']}</td><td>{escape(_sentence(describe_event(e, lang)))}</td></tr>" for e in events)
     head = f"<tr><th>{t('journey.col.day', lang)}</th><th style='text-align:left'>{t('journey.col.event', lang)}</th></tr>"
     solara.HTML(tag="table", unsafe_innerHTML=head + rows, classes=["ss-table", "ss-journey-events"])
     solara.Markdown(f"### {t('journey.why', lang)}")
@@ -931,6 +931,10 @@ def Journey():
     bars = why_bars(outcome, lang)
     if bars:
         solara.HTML(tag="table", unsafe_innerHTML=bars, classes=["ss-why-bars"])
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
 
 
 def why_bars(outcome: dict | None, lang: str) -> str:

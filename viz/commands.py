@@ -54,6 +54,8 @@ def server_environment(base: dict | None = None, max_employees: int | None = Non
         "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/npm/",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "MPLBACKEND": "Agg",
+        # Solara's English-only footer banner would sit on French pages (the Info page credits Solara)
+        "SOLARA_THEME_SHOW_BANNER": "False",
     })
     if max_employees is not None:
         env[ENV_MAX_EMPLOYEES] = str(int(max_employees))
@@ -117,7 +119,7 @@ def register(subparsers) -> None:
                    help="largest organisation one browser session may build, in employees (default 1000; "
                         "the organisation's size is teams × team size plus back office, payroll and managers)")
     p.add_argument("--max-customers", default=None,
-                   help="largest customer base one session may build (default 60000); requests a day are "
+                   help="largest customer base one session may build (default 40000); requests a day are "
                         "bounded at a fifth of it")
     p.add_argument("--dev", action="store_true", help="development mode (auto-reload, detailed errors)")
     p.set_defaults(handler=cmd_ui)

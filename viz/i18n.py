@@ -123,7 +123,7 @@ EN: dict[str, str] = {
     "info.journey.notice": "Unhappy customers are rarely the victims of one bad employee: more often the request waited for an approval, crossed several hand-offs, or met a procedure that did not fit.",
     "info.journey.try": "Press 'The latest unhappy customer' under the hierarchical style, then under bersin. Count the escalations and hand-offs.",
     "info.credits.text": "The mechanisms paraphrase ideas from French-language articles and the work they cite. Josh Bersin, interviewed by Philippe Jean Poirier (2019): front-line staff know things about customers that never reach the top, no procedure covers every case, and a culture lived by everyone beats telling people what to do — which is not the same as leaving them alone. Gilbert Rozès (Le Management en première ligne): a service failure comes from a missing skill, missing motivation, or missing means and authority; managers hold three levers — a clear vision, example, and the means to act — and training works only where the hierarchy lets it be applied. Claire Morel's dossier on the employee relationship: autonomy raises performance and loyalty, but in the right dose for each person and activity, and leaders must carry the change. Jocelyn Pinet and André Coupet (Gestion, 2009): leadership is the keystone of a service culture. Ralph Hababou: service is a chain as strong as its weakest link — a payroll error upsets the salesperson who then serves a customer badly; job swaps, mystery customers and fewer hand-offs help everyone feel the customer. Oliva and Sterman (2001): under sustained pressure people cut corners, and the standard drifts down.",
-    "info.extend.text": "Every input is described in one schema (servicesim params); scenario files combine a preset, overrides and dated interventions. The command line runs sweeps over several seeds and reports differences with confidence intervals. docs/ODD.md describes the model in full.",
+    "info.extend.text": "Every input is described in one schema (servicesim params); scenario files combine a preset, overrides and dated interventions. The command line runs sweeps over several seeds and reports differences with confidence intervals. docs/ODD.md describes the model in full. The app is built with Mesa and Solara.",
     # --- parameter groups --------------------------------------------------------------------------
     "group.organisation": "Size and shape of the organisation",
     "group.demand": "Customer requests",
@@ -339,7 +339,7 @@ FR: dict[str, str] = {
     "common.day": "Jour {day}",
     "common.days": "jours",
     "common.seed": "Graine",
-    "common.seed_help": "Même graine, même organisation, mêmes personnes et mêmes clients : changez-la pour voir un autre tirage.",
+    "common.seed_help": "Même numéro de tirage, même organisation, mêmes personnes et mêmes clients : changez-le pour voir un autre tirage au sort.",
     "common.play": "Lancer",
     "common.pause": "Pause",
     "common.step": "Un jour",
@@ -379,7 +379,7 @@ FR: dict[str, str] = {
     "explore.to_style": "nouveau style",
     "explore.transition": "transition (jours)",
     "compare.title": "Comparer deux styles de management",
-    "compare.hint": "Les deux organisations ont les mêmes personnes, la même graine et les mêmes clients qui demandent les mêmes choses les mêmes jours : seul le management diffère.",
+    "compare.hint": "Les deux organisations ont les mêmes personnes, le même tirage et les mêmes clients qui demandent les mêmes choses les mêmes jours : seul le management diffère.",
     "compare.side_a": "Gauche (A)",
     "compare.side_b": "Droite (B)",
     "compare.explore_scenario": "Le scénario modifié dans la page Explorer",
@@ -426,8 +426,8 @@ FR: dict[str, str] = {
     "info.explore.how": "Un pas correspond à une journée de travail. Les demandes arrivent ; un employé du front office traite chacune avec une qualité qui dépend de sa compétence, de sa connaissance des clients, de son engagement et de son stress. Quand une décision demande plus d'autorité qu'il n'en a, ou quand un manager veut tout approuver, la demande attend un manager, qui connaît moins bien les clients. Certaines demandes passent par le back office : chaque transfert peut introduire une erreur qui revient sous forme de reprise. Chaque soir, les gens apprennent, partagent ce qu'ils savent, se sentent plus ou moins engagés, prennent la culture de leur entourage, et certains partent.",
     "info.explore.notice": "La satisfaction ne réagit pas tout de suite : la culture, la compétence et la connaissance des clients se construisent lentement et s'en vont quand les gens partent. Un style qui semble efficace au jour 10 n'est pas forcément celui qui gagne au jour 200. Regardez les demandes en attente quand les managers doivent trop approuver : ils deviennent le goulot d'étranglement.",
     "info.explore.try": "Sur le scénario hiérarchique, montez la délégation et baissez la microgestion. Augmentez la part de demandes nouvelles, celles qu'aucune procédure ne prévoit. Lancez un programme de formation sous un style hiérarchique, puis sous bersin : la formation n'aide que là où l'on peut l'appliquer. Essayez le laisser-faire : l'autonomie sans culture ni formation.",
-    "info.compare.what": "Deux copies de la même organisation, côte à côte, avec la même graine : les mêmes personnes, les mêmes clients qui demandent les mêmes choses les mêmes jours. Seul ce que vous choisissez diffère — par défaut le style hiérarchique à gauche et le style « culture d'abord » (bersin) à droite. Les courbes sont superposées et un tableau donne l'écart.",
-    "info.compare.how": "Les deux modèles avancent ensemble. Comme le hasard est partagé (nombres aléatoires communs), un écart entre les courbes vient du management, pas de la chance — pour cette graine. Une vraie conclusion demande plusieurs graines : les commandes compare et sweep de la ligne de commande le font, avec des intervalles de confiance.",
+    "info.compare.what": "Deux copies de la même organisation, côte à côte, avec le même tirage : les mêmes personnes, les mêmes clients qui demandent les mêmes choses les mêmes jours. Seul ce que vous choisissez diffère — par défaut le style hiérarchique à gauche et le style « culture d'abord » (bersin) à droite. Les courbes sont superposées et un tableau donne l'écart.",
+    "info.compare.how": "Les deux modèles avancent ensemble. Comme le hasard est partagé (nombres aléatoires communs), un écart entre les courbes vient du management, pas de la chance — pour ce tirage. Une vraie conclusion demande plusieurs tirages : les commandes compare et sweep de la ligne de commande le font, avec des intervalles de confiance.",
     "info.compare.notice": "Au début, les deux styles peuvent se ressembler, voire la hiérarchie sembler meilleure ; l'écart se creuse à mesure que compétences, connaissances et culture s'accumulent. Le maillon faible compte : une unité de back office en difficulté tire toute la chaîne vers le bas.",
     "info.compare.try": "Mettez la part de demandes nouvelles à 0 : dans un monde purement routinier, les procédures font aussi bien. Puis mettez-la à 0,6. Comparez bersin et laisser-faire. Lancez un changement de style de hiérarchique vers bersin dans la page Explorer et observez le creux de la transition avant le gain.",
     "info.journey.what": "Le parcours d'une demande de client dans la chaîne : qui l'a traitée, combien de temps elle a attendu, si elle est remontée à un manager ou passée par le back office, les erreurs en route, et pourquoi le client a fini satisfait ou non.",
@@ -435,7 +435,7 @@ FR: dict[str, str] = {
     "info.journey.notice": "Un client mécontent est rarement la victime d'un seul mauvais employé : le plus souvent la demande a attendu une approbation, traversé plusieurs transferts, ou rencontré une procédure inadaptée.",
     "info.journey.try": "Appuyez sur « Le dernier client mécontent » sous le style hiérarchique, puis sous bersin. Comptez les remontées et les transferts.",
     "info.credits.text": "Les mécanismes reformulent des idées d'articles en français et des travaux qu'ils citent. Josh Bersin, interrogé par Philippe Jean Poirier (2019) : les employés de première ligne savent sur les clients des choses qui ne remontent jamais ; aucune procédure ne couvre tous les cas ; une culture partagée vaut mieux que dire à chacun quoi faire — ce qui n'est pas laisser faire. Gilbert Rozès (Le Management en première ligne) : une défaillance de service vient d'une compétence qui manque, d'une motivation qui manque, ou de moyens et d'autorité qui manquent ; les managers ont trois leviers — une vision claire, l'exemple, les moyens d'agir — et la formation ne sert que si la hiérarchie permet de l'appliquer. Le dossier de Claire Morel sur la relation collaborateur : l'autonomie améliore la performance et la fidélité, mais à la juste mesure de chaque personne et de chaque activité, et ce sont les dirigeants qui doivent porter le changement. Jocelyn Pinet et André Coupet (Gestion, 2009) : le leadership est la clé de voûte d'une culture de service. Ralph Hababou : le service est une chaîne qui vaut ce que vaut son maillon le plus faible — une erreur de paie contrarie le vendeur qui sert ensuite mal un client ; échanges de postes, clients mystères et moins de transferts aident chacun à sentir le client. Oliva et Sterman (2001) : sous une pression durable, on prend des raccourcis et la norme de qualité dérive vers le bas.",
-    "info.extend.text": "Chaque entrée est décrite dans un seul schéma (servicesim params) ; un fichier de scénario combine un préréglage, des modifications et des interventions datées. La ligne de commande lance des balayages sur plusieurs graines et donne les écarts avec des intervalles de confiance. docs/ODD.md décrit le modèle en entier.",
+    "info.extend.text": "Chaque entrée est décrite dans un seul schéma (servicesim params) ; un fichier de scénario combine un préréglage, des modifications et des interventions datées. La ligne de commande lance des balayages sur plusieurs tirages et donne les écarts avec des intervalles de confiance. docs/ODD.md décrit le modèle en entier. L'application est construite avec Mesa et Solara.",
     "group.organisation": "Taille et forme de l'organisation",
     "group.demand": "Demandes des clients",
     "group.customers": "Attentes des clients, fidélité et bouche-à-oreille",
@@ -558,7 +558,7 @@ FR: dict[str, str] = {
     "metric.requests_open": "Demandes ouvertes",
     "metric.requests_abandoned": "Demandes abandonnées",
     "metric.backlog_mean": "Demandes en attente",
-    "metric.backlog": "Demandes en attente",
+    "metric.backlog": "File d'attente",
     "metric.arrival_rate": "Rythme d'arrivée",
     "metric.weakest_team_csat": "Satisfaction de l'équipe la plus faible",
     "metric.customers": "Clients actifs",
@@ -839,7 +839,7 @@ def metric_unit(name: str, lang: str) -> str:
 
     code = METRICS[name].unit if name in METRICS else _EXTRA_UNITS.get(name, "")
     if name == "backlog":
-        return t("unit.open requests", lang)
+        return t("unit.requests", lang)
     return t(f"unit.{code}", lang) if code else ""
 
 

@@ -104,7 +104,7 @@ def test_journey_and_language_switch(new_page):
     events = page.locator(".ss-journey-events tr")
     expect(events.first).to_be_visible()
     assert events.count() >= 3                         # header, arrival, ..., resolution
-    expect(page.locator(".ss-journey-events")).to_contain_text("arrives, for team")
+    expect(page.locator(".ss-journey-events")).to_contain_text("Arrives, for team")
     expect(page.locator(".ss-journey-why")).to_contain_text(re.compile(r"out of 5"))
     screenshot(page, "journey")
     # switching language changes the visible texts (and numbers take a decimal comma)
@@ -112,7 +112,7 @@ def test_journey_and_language_switch(new_page):
     expect(page.get_by_text("Suivre une demande")).to_be_visible()
     expect(page.locator(".ss-nav-explore")).to_have_text("Explorer")
     page.locator(".ss-latest-unhappy").click()
-    expect(page.locator(".ss-journey-events")).to_contain_text("arrive, pour l'équipe")
+    expect(page.locator(".ss-journey-events")).to_contain_text("Arrive, pour l'équipe")
     expect(page.locator(".ss-journey-why")).to_contain_text(re.compile(r"sur 5"))
     assert "lang=fr" in page.url
     page.locator(".ss-nav-info").click()

@@ -160,10 +160,12 @@ def test_organisation_too_large_is_refused_with_the_limit(new_page):
 
 def test_large_allowed_organisation_is_drawn_by_group(new_page):
     page = new_page("/?lang=en")
+    open_group(page, "demand")
+    type_into(page, ".ss-input-customers_per_front input", "100")
     open_group(page, "organisation")
     type_into(page, ".ss-input-teams input", "40")
     type_into(page, ".ss-input-team_size input", "9")
-    expect(page.locator(".ss-pending")).to_contain_text("2 changes wait for Reset")
+    expect(page.locator(".ss-pending")).to_contain_text("3 changes wait for Reset")
     page.locator(".ss-reset").click()
     expect(page.locator(".ss-org-size")).to_contain_text("40 front-office teams of 9")
     expect(page.locator(".ss-net .grouped-note")).to_contain_text("one mark each")
