@@ -62,8 +62,11 @@ CSS = """
 .ss-worse { color: #b71c1c; }
 .ss-journey-events td { text-align: left !important; }
 .ss-sidebar { max-width: 380px; min-width: 300px; overflow-wrap: anywhere; }
-.ss-group .v-btn__content { white-space: normal; text-align: left; line-height: 1.2; }
-.ss-group.v-btn { height: auto !important; min-height: 32px; padding: 4px 8px !important; max-width: 100%; }
+.ss-group .v-btn__content { white-space: normal !important; text-align: left; line-height: 1.2; flex: 1 1 auto !important;
+  min-width: 0; overflow-wrap: anywhere; }
+.ss-group.v-btn { height: auto !important; min-height: 32px; padding: 4px 8px !important; max-width: 100% !important;
+  min-width: 0 !important; }
+.ss-sidebar .v-input, .ss-sidebar .v-select { max-width: 100%; min-width: 0; }
 .ss-param-label { font-size: 0.88rem; color: #263238; line-height: 1.2; margin-top: 4px; }
 .ss-param-label b { color: #1f3b5a; }
 .ss-main-row { align-items: flex-start; flex-wrap: nowrap; }
@@ -237,7 +240,6 @@ def play_loop(sim_step, ticks: solara.Reactive, playing: solara.Reactive, speed:
 def RunControls(step, reset, playing: solara.Reactive, ticks: solara.Reactive, day_text: str, lang: str,
                 prefix: str = "ss", on_problem=None, day_classes: list[str] = []):
     speed = solara.use_reactive(5)
-    busy = solara.use_reactive(False)
     show = on_problem or (lambda _text: None)
 
     def loop(cancel: threading.Event):
@@ -246,16 +248,11 @@ def RunControls(step, reset, playing: solara.Reactive, ticks: solara.Reactive, d
     solara.use_thread(loop, dependencies=[playing.value], intrusive_cancel=False)
 
     def do_step():
-        if busy.value:
-            return
-        busy.set(True)
-        try:
-            start = time.perf_counter()
-            step(1)
-            ticks.value += 1            # re-renders the live parts, in this handler
-            record_timing(time.perf_counter() - start)
-        finally:
-            busy.set(False)
+        # one click, one day: a session's events are handled one after the other, never overlapping
+        start = time.perf_counter()
+        step(1)
+        ticks.value += 1            # re-renders the live parts, in this handler
+        record_timing(time.perf_counter() - start)
 
     def do_reset():
         playing.set(False)
@@ -270,7 +267,7 @@ def RunControls(step, reset, playing: solara.Reactive, ticks: solara.Reactive, d
             solara.Button(t("common.play", lang), icon_name="mdi-play", on_click=lambda: playing.set(True),
                           color="primary", classes=[f"{prefix}-play"])
         solara.Button(t("common.step", lang), icon_name="mdi-skip-next", on_click=guarded(do_step, show, lang),
-                      disabled=playing.value or busy.value, classes=[f"{prefix}-step"])
+                      disabled=playing.value, classes=[f"{prefix}-step"])
         solara.Button(t("common.reset", lang), icon_name="mdi-restore", on_click=guarded(do_reset, _keep(show), lang),
                       classes=[f"{prefix}-reset"])
         solara.Text(t("common.speed", lang))

@@ -70,7 +70,10 @@ def IntField(label_key: str, value: int, on_value: Callable[[int], None], low: i
     def sync():
         # the value changed from outside (a reset, a click on a recent request): show it
         text.set(str(value))
-        error.set(None)
+        if error.value is not None:
+            error.set(None)
+            if on_error:
+                on_error(None)
 
     solara.use_effect(sync, [value, reset_token])
 

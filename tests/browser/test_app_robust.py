@@ -358,6 +358,9 @@ def test_phone_layout_390(chromium, app_url, lang):
         page.locator(".ss-drawer-toggle").tap()
         expect(page.locator(".ss-drawer-body")).to_be_visible()
         expect(page.locator(".ss-seed input")).to_be_visible()
+        page.locator(".ss-group-employees").tap()                   # the longest group title
+        expect(page.locator(".ss-group-employees")).to_contain_text("▾")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 400
         screenshot(page, f"phone-explore-drawer-{lang}")
         page.locator(".ss-nav-compare").tap()
         expect(page.locator(".ss-compare-chart-narrow")).to_be_visible()
