@@ -61,6 +61,9 @@ def test_intervention_marks_and_csv_export():
     assert [(d, k) for d, k, _o in sim.markers()] == [(2, "job_swap")]
     text = sim.csv().decode()
     assert text.splitlines()[0].startswith("day,") and len(text.splitlines()) == 4
+    fr = sim.csv("fr").decode("utf-8-sig").splitlines()      # French spreadsheets: ';' and decimal comma
+    assert fr[0].startswith("day;") and len(fr) == 4
+    assert "," in fr[1] and "." not in fr[1]
 
 
 def test_ui_command_rejects_a_bad_port(capsys):

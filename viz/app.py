@@ -85,7 +85,7 @@ CSS = """
   .ss-main-col { width: 100% !important; }
   .ss-drawer-toggle { display: inline-flex !important; }
   .ss-sidebar:not(.ss-drawer-open) .ss-drawer-body { display: none !important; }
-  .ss-side-picker { min-width: 0 !important; width: 100% !important; }
+  .ss-side-picker { min-width: 0 !important; width: 100% !important; flex: 1 1 100% !important; }
   .ss-wide { display: none !important; }
   .ss-narrow { display: block !important; }
   .ss-title { font-size: 0.95rem !important; width: 100%; }
@@ -634,7 +634,7 @@ def Explore():
                                            children=[solara.Button(t(f"explore.colour.{c}", lang), value=c)
                                                      for c in charts.COLOUR_BY])
             ExploreLive(sim_box, ticks, colour_by.value, lang)
-            Exports(lambda: sim.csv(),
+            Exports(lambda: sim.csv(lang),
                     lambda: charts.to_png(charts.series_figure(
                         [(side_name(sim, lang), sim.frame())], markers_for(sim, lang), lang)),
                     "servicesim-explore", lang)
@@ -836,7 +836,7 @@ def Compare():
             solara.Error(error.value, classes=["ss-error"])
     CompareControls(pair, ticks, session.compare_playing, reset, lang, error)
     CompareLive(pair, ticks, lang)
-    Exports(lambda: pair.csv(),
+    Exports(lambda: pair.csv(lang),
             lambda: charts.to_png(charts.series_figure(
                 [(f"A — {side_name(pair.a, lang)}", pair.a.frame()), (f"B — {side_name(pair.b, lang)}", pair.b.frame())],
                 [], lang)),

@@ -158,10 +158,8 @@ class Simulation:
         with self.lock:
             return [(iv.day, iv.kind, dict(iv.options)) for iv in self.model.intervention_log]
 
-    def csv(self) -> bytes:
-        buf = io.StringIO()
-        self.frame().to_csv(buf, index=False)
-        return buf.getvalue().encode()
+    def csv(self, lang: str = "en") -> bytes:
+        return to_csv(self.frame(), lang)
 
 
 class Pair:
@@ -217,13 +215,22 @@ class Pair:
             rows.append({"metric": m, "a": va, "b": vb, "diff": vb - va, "low": low, "high": high})
         return pd.DataFrame(rows)
 
-    def csv(self) -> bytes:
+    def csv(self, lang: str = "en") -> bytes:
         fa, fb = self.a.frame(), self.b.frame()
         fa.insert(0, "side", "A:" + self.a.scenario.name)
         fb.insert(0, "side", "B:" + self.b.scenario.name)
-        buf = io.StringIO()
-        pd.concat([fa, fb], ignore_index=True).to_csv(buf, index=False)
-        return buf.getvalue().encode()
+        return to_csv(pd.concat([fa, fb], ignore_index=True), lang)
+
+
+def to_csv(frame: pd.DataFrame, lang: str = "en") -> bytes:
+    """The daily series as CSV; in French with ``;`` between fields and a decimal comma, so that a
+    French spreadsheet opens it in columns."""
+    buf = io.StringIO()
+    if lang == "fr":
+        frame.to_csv(buf, index=False, sep=";", decimal=",")
+        return ("\ufeff" + buf.getvalue()).encode("utf-8")     # the BOM tells Excel it is UTF-8
+    frame.to_csv(buf, index=False)
+    return buf.getvalue().encode()
 
 
 __all__ = ["Simulation", "Pair", "load_preset", "load_uploaded", "split_changes", "with_style"]
