@@ -412,3 +412,52 @@ def _artifact(name: str):
 
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / f"{name}.png"
+
+
+# --- French pages show no English catalogue text ------------------------------------------------------------
+def english_only_texts() -> list[str]:
+    """Catalogue texts whose English differs from the French (proper names, units such as "0–1" and
+    code-like strings excluded), long enough to be recognised on a page."""
+    from servicesim.viz import i18n
+
+    out = []
+    for key, en in i18n.EN.items():
+        fr = i18n.FR.get(key, "")
+        core = re.sub(r"\{[^}]*\}", "", en).strip(" .:;,")
+        if en == fr or len(core) < 12 or key.startswith(("scenario.", "unit.")):
+            continue
+        # the longest run of plain words (placeholders cut the sentence into pieces)
+        piece = max(re.split(r"\{[^}]*\}", en), key=len).strip(" .:;,()")
+        if len(piece) >= 12 and piece not in fr:
+            out.append(piece)
+    return out
+
+
+def test_french_pages_show_no_english_catalogue_text(new_page):
+    english = english_only_texts()
+    assert len(english) > 200                          # the check looks at the whole catalogue
+    page = new_page("/?lang=fr")
+    for group in ("organisation", "demand", "customers", "employees", "backoffice"):
+        open_group(page, group)
+    for _ in range(5):
+        page.locator(".ss-step").click()
+    expect(page.locator(".ss-day")).to_have_text("Jour 5")
+    page.locator(".ss-iv-training_programme").click()
+    expect(page.locator(".ss-iv-message")).to_be_visible()
+    texts = [page.locator("body").inner_text()]
+    page.locator(".ss-nav-compare").click()
+    for _ in range(3):
+        page.locator(".ss-cmp-step").click()
+    expect(page.locator(".ss-compare-days")).to_contain_text("jour 3")
+    texts.append(page.locator("body").inner_text())
+    page.locator(".ss-nav-journey").click()
+    page.locator(".ss-latest-unhappy").click()
+    expect(page.locator(".ss-journey-why")).to_be_visible()
+    texts.append(page.locator("body").inner_text())
+    page.locator(".ss-nav-info").click()
+    expect(page.locator(".ss-info")).to_be_visible()
+    texts.append(page.locator("body").inner_text())
+    body = "\n".join(texts)
+    found = sorted({e for e in english if e in body})
+    assert not found, f"English on French pages: {found[:10]}"
+    assert "(s)" not in body and "(e)" not in body
