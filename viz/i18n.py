@@ -1,6 +1,10 @@
-"""Every text a user of the browser app reads, in English and French, from one catalogue.
+"""Every text a user of the browser app reads, in English and French.
 
-``t(key, lang, **values)`` looks a text up; ``number(x, lang, digits)`` formats a number the
+The English texts below are the message ids; the French ones live in the gettext file
+``locale/fr/LC_MESSAGES/servicesim.po`` (a translator opens it in Poedit; each entry's context is
+its key here; plurals are real gettext plurals). ``python -m servicesim.viz.i18n --update`` extracts
+new or changed English texts into it. ``t(key, lang, **values)`` looks a text up; ``tn`` picks a
+plural form by the language's rule; ``number(x, lang, digits)`` formats a number the
 way the language writes it (3.87 / 3,87). Journey events and the customer's verdict are
 rebuilt here from the structured fields the model records, so that they read in both languages
 (the model's own English sentences, :mod:`servicesim.model.journey`, stay the reference: a test
@@ -10,6 +14,7 @@ checks that the English texts here match them).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 LANGS = ("en", "fr")
@@ -46,12 +51,10 @@ EN: dict[str, str] = {
     "params.reset_only": "on reset",
     "params.reset_only_help": "Structural: takes effect when you press Reset (the organisation is rebuilt).",
     "params.live_help": "Takes effect at once, on the running model.",
-    "params.pending": "{n} change(s) wait for Reset.",
     "params.range": "{low} to {high} {unit}",
     "explore.title": "Explore one organisation",
     "explore.hint": "Press Play and watch customer satisfaction. Then change a style slider (delegation, micromanagement) or launch an intervention, and see the curves bend.",
     "explore.network": "The organisation",
-    "explore.size": "{posts} posts: {teams} front-office teams of {team_size}, {units} back-office unit(s), {levels} management levels",
     "explore.colour_by": "Colour by",
     "explore.colour.engagement": "Engagement",
     "explore.colour.stress": "Stress",
@@ -309,15 +312,6 @@ EN: dict[str, str] = {
     "esc_why.0": "micromanagement: approval required",
     "esc_why.1": "beyond the authority held",
     "esc_why.2": "the procedure does not fit and the employee knows it",
-    "why.abandoned": "the customer gave up after {wait} day(s) without an answer: rated 1/5",
-    "why.fit": "fit of the answer to the situation: {fit}",
-    "why.wait": "waiting {wait} day(s): -{cost}",
-    "why.people": "{n} extra person(s) to deal with: -{cost}",
-    "why.errors": "{n} error(s) and rework: -{cost}",
-    "why.mood": "mood of the employee who served them: {mood}",
-    "why.performance": "performance {perf} against an expectation of {exp}",
-    "why.score": "satisfaction: {score}/5",
-    "why.verdict": "verdict: {verdict}; what weighed most: {worst}",
     "verdict.satisfied": "satisfied",
     "verdict.dissatisfied": "dissatisfied",
     "verdict.lukewarm": "lukewarm",
@@ -328,310 +322,6 @@ EN: dict[str, str] = {
     "worst.mood": "the employee's mood",
 }
 
-FR: dict[str, str] = {
-    "app.title": "servicesim — simulateur de culture de service",
-    "app.tagline": "Une entreprise sert-elle mieux ses clients avec une culture d'autonomie ou avec le commandement et le contrôle ?",
-    "nav.explore": "Explorer",
-    "nav.compare": "Comparer",
-    "nav.journey": "Parcours",
-    "nav.info": "À propos",
-    "lang.label": "Langue",
-    "common.day": "Jour {day}",
-    "common.days": "jours",
-    "common.seed": "Graine",
-    "common.seed_help": "Même numéro de tirage, même organisation, mêmes personnes et mêmes clients : changez-le pour voir un autre tirage au sort.",
-    "common.play": "Lancer",
-    "common.pause": "Pause",
-    "common.step": "Un jour",
-    "common.reset": "Réinitialiser",
-    "common.speed": "Vitesse (jours par seconde)",
-    "common.preset": "Scénario prédéfini",
-    "common.upload": "Déposez ici un fichier de scénario (TOML), ou cliquez pour en choisir un",
-    "common.loaded_file": "Fichier de scénario chargé : {name}",
-    "common.error": "Erreur",
-    "common.none": "n.d.",
-    "common.export_csv": "Séries journalières (CSV)",
-    "common.export_png": "Graphiques (PNG)",
-    "common.exports": "Télécharger",
-    "common.hint": "À observer",
-    "common.more_info": "Plus de détails dans la page À propos.",
-    "params.title": "Paramètres",
-    "params.reset_only": "à la réinitialisation",
-    "params.reset_only_help": "Structurel : prend effet quand vous appuyez sur Réinitialiser (l'organisation est reconstruite).",
-    "params.live_help": "Prend effet tout de suite, sur le modèle en cours.",
-    "params.pending": "{n} modification(s) attendent la réinitialisation.",
-    "params.range": "de {low} à {high} {unit}",
-    "explore.title": "Explorer une organisation",
-    "explore.hint": "Appuyez sur Lancer et suivez la satisfaction des clients. Puis changez un curseur de style (délégation, microgestion) ou lancez une intervention, et regardez les courbes s'infléchir.",
-    "explore.network": "L'organisation",
-    "explore.size": "{posts} postes : {teams} équipes de front office de {team_size}, {units} unité(s) de back office, {levels} niveaux de management",
-    "explore.colour_by": "Couleur selon",
-    "explore.colour.engagement": "Engagement",
-    "explore.colour.stress": "Stress",
-    "explore.colour.culture_alignment": "Culture",
-    "explore.legend": "▲ manager  ● front office  ■ back office  ◆ paie/RH — plus grand : plus de demandes en cours ; gris creux : poste vacant",
-    "explore.charts": "Où en est-on",
-    "explore.summary": "Depuis le jour 0",
-    "explore.interventions": "Intervenir maintenant",
-    "explore.intervention_log": "Interventions menées",
-    "explore.no_interventions": "Aucune pour l'instant : essayez un des boutons ci-dessus.",
-    "explore.iv_done": "{label} lancé(e) le jour {day}.",
-    "explore.to_style": "nouveau style",
-    "explore.transition": "transition (jours)",
-    "compare.title": "Comparer deux styles de management",
-    "compare.hint": "Les deux organisations ont les mêmes personnes, le même tirage et les mêmes clients qui demandent les mêmes choses les mêmes jours : seul le management diffère.",
-    "compare.side_a": "Gauche (A)",
-    "compare.side_b": "Droite (B)",
-    "compare.explore_scenario": "Le scénario modifié dans la page Explorer",
-    "compare.difference": "Écart B − A (moyenne des {n} derniers jours)",
-    "compare.gap_chart": "Écart B − A, jour par jour (au-dessus de zéro : B plus haut)",
-    "compare.col.metric": "Mesure",
-    "compare.col.a": "A",
-    "compare.col.b": "B",
-    "compare.col.diff": "B − A",
-    "compare.col.better": "Meilleur",
-    "compare.better.a": "A",
-    "compare.better.b": "B",
-    "compare.better.same": "—",
-    "journey.title": "Suivre une demande",
-    "journey.hint": "Chaque demande de client est un dossier qui traverse la chaîne. Choisissez-en une pour voir qui l'a traitée et pourquoi le client a réagi ainsi.",
-    "journey.request": "Numéro de la demande",
-    "journey.show": "Afficher",
-    "journey.latest_unhappy": "Le dernier client mécontent",
-    "journey.recent": "Récemment clôturées",
-    "journey.none_unhappy": "Pas encore de client mécontent : faites avancer le modèle quelques jours dans la page Explorer.",
-    "journey.no_model": "Rien ne s'est encore passé : faites d'abord avancer le modèle dans la page Explorer.",
-    "journey.unknown": "La demande {id} n'est pas encore arrivée, ou n'existe pas.",
-    "journey.path": "Parcours de la demande {id}",
-    "journey.col.day": "Jour",
-    "journey.col.event": "Ce qui s'est passé",
-    "journey.why": "Pourquoi le client a réagi ainsi",
-    "journey.open": "la demande est encore ouverte",
-    "info.title": "À propos de cette application",
-    "info.what": "De quoi s'agit-il ?",
-    "info.how": "Comment ça marche",
-    "info.notice": "À remarquer",
-    "info.try": "À essayer",
-    "info.credits": "D'où viennent les idées",
-    "info.extend": "Aller plus loin",
-    "roles.front": "front office",
-    "roles.back": "back office",
-    "roles.payroll": "paie/RH",
-    "roles.manager": "manager",
-    "chart.marker": "{label}",
-    "chart.daily": "par jour",
-    "chart.trend": "moyenne sur 10 jours",
-    "info.what.text": "Un modèle multi-agents d'une entreprise de service. Chaque salarié est un agent : le front office qui sert les clients, le back office qui réalise ce que le front ne peut pas faire seul, la paie/RH qui paie tout le monde, et les managers qui dirigent les équipes. Les demandes des clients sont des dossiers individuels qui parcourent cette chaîne, jour après jour. Rien dans le modèle ne dit quel style de management doit l'emporter : les résultats viennent de personnes qui apprennent, se fatiguent, démissionnent et s'imitent, de files d'attente à capacité finie, et de clients qui jugent par rapport à ce qu'ils attendaient.",
-    "info.explore.what": "La page Explorer fait tourner une organisation. À gauche, toutes les entrées du modèle, regroupées et décrites, avec leur unité. Au centre, l'organisation dessinée comme un réseau : les managers en haut, les équipes et les unités de back office en dessous ; la couleur montre l'engagement, le stress ou la culture ; plus une marque est grande, plus la personne a de demandes en cours. En dessous, les mesures du jour : satisfaction des clients (de 1 à 5), score de recommandation (NPS), demandes en attente, délai de résolution, engagement, rotation du personnel et adhésion à la culture.",
-    "info.explore.how": "Un pas correspond à une journée de travail. Les demandes arrivent ; un employé du front office traite chacune avec une qualité qui dépend de sa compétence, de sa connaissance des clients, de son engagement et de son stress. Quand une décision demande plus d'autorité qu'il n'en a, ou quand un manager veut tout approuver, la demande attend un manager, qui connaît moins bien les clients. Certaines demandes passent par le back office : chaque transfert peut introduire une erreur qui revient sous forme de reprise. Chaque soir, les gens apprennent, partagent ce qu'ils savent, se sentent plus ou moins engagés, prennent la culture de leur entourage, et certains partent.",
-    "info.explore.notice": "La satisfaction ne réagit pas tout de suite : la culture, la compétence et la connaissance des clients se construisent lentement et s'en vont quand les gens partent. Un style qui semble efficace au jour 10 n'est pas forcément celui qui gagne au jour 200. Regardez les demandes en attente quand les managers doivent trop approuver : ils deviennent le goulot d'étranglement.",
-    "info.explore.try": "Sur le scénario hiérarchique, montez la délégation et baissez la microgestion. Augmentez la part de demandes nouvelles, celles qu'aucune procédure ne prévoit. Lancez un programme de formation sous un style hiérarchique, puis sous bersin : la formation n'aide que là où l'on peut l'appliquer. Essayez le laisser-faire : l'autonomie sans culture ni formation.",
-    "info.compare.what": "Deux copies de la même organisation, côte à côte, avec le même tirage : les mêmes personnes, les mêmes clients qui demandent les mêmes choses les mêmes jours. Seul ce que vous choisissez diffère — par défaut le style hiérarchique à gauche et le style « culture d'abord » (bersin) à droite. Les courbes sont superposées et un tableau donne l'écart.",
-    "info.compare.how": "Les deux modèles avancent ensemble. Comme le hasard est partagé (nombres aléatoires communs), un écart entre les courbes vient du management, pas de la chance — pour ce tirage. Une vraie conclusion demande plusieurs tirages : les commandes compare et sweep de la ligne de commande le font, avec des intervalles de confiance.",
-    "info.compare.notice": "Au début, les deux styles peuvent se ressembler, voire la hiérarchie sembler meilleure ; l'écart se creuse à mesure que compétences, connaissances et culture s'accumulent. Le maillon faible compte : une unité de back office en difficulté tire toute la chaîne vers le bas.",
-    "info.compare.try": "Mettez la part de demandes nouvelles à 0 : dans un monde purement routinier, les procédures font aussi bien. Puis mettez-la à 0,6. Comparez bersin et laisser-faire. Lancez un changement de style de hiérarchique vers bersin dans la page Explorer et observez le creux de la transition avant le gain.",
-    "info.journey.what": "Le parcours d'une demande de client dans la chaîne : qui l'a traitée, combien de temps elle a attendu, si elle est remontée à un manager ou passée par le back office, les erreurs en route, et pourquoi le client a fini satisfait ou non.",
-    "info.journey.how": "Le client compare la prestation reçue à ce qu'il attendait. La prestation, c'est l'adéquation de la réponse à sa situation, moins le coût de l'attente, des interlocuteurs successifs et des erreurs, plus ou moins l'humeur de l'employé qui l'a servi.",
-    "info.journey.notice": "Un client mécontent est rarement la victime d'un seul mauvais employé : le plus souvent la demande a attendu une approbation, traversé plusieurs transferts, ou rencontré une procédure inadaptée.",
-    "info.journey.try": "Appuyez sur « Le dernier client mécontent » sous le style hiérarchique, puis sous bersin. Comptez les remontées et les transferts.",
-    "info.credits.text": "Les mécanismes reformulent des idées d'articles en français et des travaux qu'ils citent. Josh Bersin, interrogé par Philippe Jean Poirier (2019) : les employés de première ligne savent sur les clients des choses qui ne remontent jamais ; aucune procédure ne couvre tous les cas ; une culture partagée vaut mieux que dire à chacun quoi faire — ce qui n'est pas laisser faire. Gilbert Rozès (Le Management en première ligne) : une défaillance de service vient d'une compétence qui manque, d'une motivation qui manque, ou de moyens et d'autorité qui manquent ; les managers ont trois leviers — une vision claire, l'exemple, les moyens d'agir — et la formation ne sert que si la hiérarchie permet de l'appliquer. Le dossier de Claire Morel sur la relation collaborateur : l'autonomie améliore la performance et la fidélité, mais à la juste mesure de chaque personne et de chaque activité, et ce sont les dirigeants qui doivent porter le changement. Jocelyn Pinet et André Coupet (Gestion, 2009) : le leadership est la clé de voûte d'une culture de service. Ralph Hababou : le service est une chaîne qui vaut ce que vaut son maillon le plus faible — une erreur de paie contrarie le vendeur qui sert ensuite mal un client ; échanges de postes, clients mystères et moins de transferts aident chacun à sentir le client. Oliva et Sterman (2001) : sous une pression durable, on prend des raccourcis et la norme de qualité dérive vers le bas.",
-    "info.extend.text": "Chaque entrée est décrite dans un seul schéma (servicesim params) ; un fichier de scénario combine un préréglage, des modifications et des interventions datées. La ligne de commande lance des balayages sur plusieurs tirages et donne les écarts avec des intervalles de confiance. docs/ODD.md décrit le modèle en entier. L'application est construite avec Mesa et Solara.",
-    "group.organisation": "Taille et forme de l'organisation",
-    "group.demand": "Demandes des clients",
-    "group.customers": "Attentes des clients, fidélité et bouche-à-oreille",
-    "group.style": "Style de management (par manager)",
-    "group.employees": "Personnes : apprentissage, engagement, stress, culture, départs",
-    "group.backoffice": "Back office et service interne",
-    "unit.0-1": "0–1",
-    "unit.approvals/day": "approbations/jour",
-    "unit.customers": "clients",
-    "unit.days": "jours",
-    "unit.hand-offs": "transferts",
-    "unit.hand-offs/day": "transferts/jour",
-    "unit.levels": "niveaux",
-    "unit.links": "liens",
-    "unit.multiplier": "multiplicateur",
-    "unit.people": "personnes",
-    "unit.per 100": "pour 100",
-    "unit.per contact": "par contact",
-    "unit.per day": "par jour",
-    "unit.per error": "par erreur",
-    "unit.per log2(1+days)": "par log2(1+jours)",
-    "unit.per person": "par personne",
-    "unit.probability": "probabilité",
-    "unit.ratio": "rapport",
-    "unit.requests/day": "demandes/jour",
-    "unit.sd": "écart-type",
-    "unit.share": "part",
-    "unit.teams": "équipes",
-    "unit.units": "unités",
-    "unit.index": "indice",
-    "unit.x": "×",
-    "unit.1-5": "1–5",
-    "unit.-100..100": "−100 à 100",
-    "unit.per request": "par demande",
-    "unit.share per year": "part par an",
-    "unit.requests": "demandes",
-    "unit.open requests": "demandes ouvertes",
-    "unit.salary-days per day": "jours de salaire par jour",
-    "param.teams": "Nombre d'équipes de front office, chacune dirigée par un manager d'équipe",
-    "param.team_size": "Employés de front office par équipe",
-    "param.backoffice_units": "Unités de back office qui traitent les demandes des clients (facturation, logistique…)",
-    "param.backoffice_ratio": "Effectif de back office par employé de front office (unités au service des clients)",
-    "param.payroll_ratio": "Effectif paie/RH pour cent employés",
-    "param.span_of_control": "Managers rattachés à chaque manager au-dessus du niveau équipe",
-    "param.hierarchy_depth": "Niveaux de management du manager d'équipe au directeur (au moins ce qu'exige l'étendue)",
-    "param.peer_links": "Liens entre pairs par employé (connaissances et culture circulent par eux)",
-    "param.cross_team_links": "Part des liens entre pairs qui traversent les équipes",
-    "param.customers_per_front": "Clients en portefeuille par employé de front office",
-    "param.request_rate": "Demandes d'un client par jour ouvré",
-    "param.novelty": "Part des demandes qu'aucune procédure ne couvre (situations nouvelles)",
-    "param.complexity_mean": "Complexité moyenne d'une demande",
-    "param.authority_mean": "Autorité moyenne qu'exige une demande (un remboursement, un geste), en part de celle du directeur",
-    "param.back_office_share": "Part des demandes que le front office ne peut pas traiter seul",
-    "param.handoffs": "Transferts qu'une demande de back office traverse dans la chaîne",
-    "param.expectation_mean": "Attente moyenne des clients sur l'échelle de la prestation",
-    "param.expectation_sd": "Dispersion des attentes des clients",
-    "param.expectation_adaptation": "Vitesse à laquelle les attentes suivent le service vécu",
-    "param.patience_days": "Jours qu'un client attend en moyenne avant d'abandonner sa demande",
-    "param.wait_cost": "Prestation retirée par le client à chaque doublement de l'attente",
-    "param.contact_cost": "Prestation retirée par le client pour chaque interlocuteur supplémentaire",
-    "param.error_cost": "Prestation retirée par le client pour chaque erreur et sa reprise",
-    "param.mood_weight": "Poids de l'humeur de l'employé dans le jugement du client",
-    "param.churn_sensitivity": "Probabilité qu'un contact totalement décevant fasse partir le client",
-    "param.base_churn": "Probabilité quotidienne qu'un client parte pour des raisons étrangères au service",
-    "param.word_of_mouth": "Force du bouche-à-oreille (promoteurs nets) sur l'acquisition de clients",
-    "param.delegation": "Autonomie accordée : part du champ de décision déléguée à la première ligne",
-    "param.micromanagement": "Part des décisions qui exigent l'approbation d'un manager",
-    "param.monitoring_cost": "Part du temps de l'équipe prise par le contrôle sous microgestion totale",
-    "param.procedure_adherence": "Rigueur des procédures quand une situation n'est pas prévue",
-    "param.training": "Effort de formation : part du programme maximal dispensée",
-    "param.coaching": "Effort d'accompagnement (coaching) des managers",
-    "param.recognition": "Reconnaissance et célébration du bon service",
-    "param.values_emphasis": "Force avec laquelle les dirigeants affirment la priorité au service client",
-    "param.consistency": "Exemplarité : les pratiques des managers correspondent-elles aux valeurs affichées",
-    "param.situational": "Degré d'ajustement de l'autonomie à la compétence et à la tolérance de chacun",
-    "param.style_spread": "Dispersion des styles individuels des managers autour du style de l'organisation",
-    "param.approval_capacity": "Approbations qu'un manager peut donner par jour",
-    "param.manager_knowledge": "Part de la connaissance des clients de l'équipe qui parvient à son manager",
-    "param.base_capacity": "Demandes qu'un employé de front office formé traite par jour",
-    "param.initial_skill": "Compétence de service moyenne du personnel initial",
-    "param.novice_skill": "Compétence de service d'un nouvel arrivant",
-    "param.learning_rate": "Compétence gagnée par une journée complète d'expérience (vers la maîtrise)",
-    "param.training_effect": "Compétence gagnée par jour avec un programme de formation complet et applicable",
-    "param.forgetting": "Perte quotidienne de compétence inutilisée",
-    "param.knowledge_rate": "Connaissance des clients gagnée à chaque contact",
-    "param.knowledge_sharing": "Part quotidienne de l'écart de connaissance comblée avec les pairs",
-    "param.tolerance_mean": "Autonomie moyenne qu'une personne vit bien (sa tolérance)",
-    "param.tolerance_sd": "Dispersion de la tolérance à l'autonomie entre les personnes",
-    "param.tolerance_learning": "Dérive quotidienne de la tolérance vers l'autonomie effectivement vécue",
-    "param.engagement_rate": "Vitesse quotidienne à laquelle l'engagement suit ses moteurs",
-    "param.stress_rate": "Vitesse quotidienne à laquelle le stress suit la pression et les incidents",
-    "param.standard_erosion": "Dérive quotidienne de la norme de qualité vers les raccourcis pris",
-    "param.culture_diffusion": "Part quotidienne de l'écart de culture avec les pairs qui se comble",
-    "param.culture_pull": "Attraction quotidienne de l'exemple du manager sur la culture de l'équipe",
-    "param.culture_erosion": "Érosion quotidienne de l'adhésion quand valeurs affichées et pratiques divergent",
-    "param.quit_base": "Probabilité quotidienne de démission, quel que soit le ressenti",
-    "param.quit_sensitivity": "Probabilité quotidienne supplémentaire de démission, totalement désengagé et stressé",
-    "param.hiring_delay": "Jours ouvrés pendant lesquels un poste reste vacant après un départ",
-    "param.backoffice_capacity": "Transferts qu'un employé de back office traite par jour",
-    "param.backoffice_accuracy": "Part des transferts traités sans erreur par un employé de back office",
-    "param.handoff_error": "Probabilité qu'une information se perde lors d'un transfert (un champ mal saisi)",
-    "param.payroll_error": "Probabilité qu'une paie verse un mauvais salaire à un employé, à précision de base",
-    "param.pay_period": "Jours ouvrés entre deux paies",
-    "param.payroll_stress": "Stress que porte un employé mal payé jusqu'à ce que la paie corrige l'erreur",
-    "metric.csat": "Satisfaction des clients",
-    "metric.nps": "Score de recommandation (NPS)",
-    "metric.first_contact_resolution": "Résolution au premier contact",
-    "metric.resolution_time_days": "Délai de résolution",
-    "metric.escalation_rate": "Remontées par demande",
-    "metric.handoffs_per_request": "Transferts par demande",
-    "metric.error_rate": "Erreurs par demande",
-    "metric.engagement": "Engagement des employés",
-    "metric.stress": "Stress des employés",
-    "metric.turnover_rate": "Rotation du personnel",
-    "metric.culture_alignment": "Adhésion à la culture",
-    "metric.skill": "Compétence de service",
-    "metric.quality_standard": "Norme de qualité tenue",
-    "metric.requests_arrived": "Demandes arrivées",
-    "metric.requests_resolved": "Demandes résolues",
-    "metric.requests_open": "Demandes ouvertes",
-    "metric.requests_abandoned": "Demandes abandonnées",
-    "metric.backlog_mean": "Demandes en attente",
-    "metric.backlog": "File d'attente",
-    "metric.arrival_rate": "Rythme d'arrivée",
-    "metric.weakest_team_csat": "Satisfaction de l'équipe la plus faible",
-    "metric.customers": "Clients actifs",
-    "metric.churn_rate": "Départ des clients",
-    "metric.cost": "Coût",
-    "metric.revenue": "Indicateur de chiffre d'affaires",
-    "metric.employees": "Employés",
-    "iv.training_programme": "Programme de formation",
-    "iv.job_swap": "Vis ma vie",
-    "iv.mystery_customer": "Clients mystères",
-    "iv.simplification": "Simplifier la chaîne",
-    "iv.recognition_programme": "Programme de reconnaissance",
-    "iv.style_change": "Changement de style",
-    "iv.demand_surge": "Afflux de demandes",
-    "iv.backoffice_incident": "Incident au back office",
-    "iv.training_programme.desc": "Un programme de formation en plus de l'effort habituel (20 jours)",
-    "iv.job_swap.desc": "« Vis ma vie » : la moitié du back office passe du temps à l'accueil des clients",
-    "iv.mystery_customer.desc": "Rapports de clients mystères pendant 60 jours : chacun voit le service avec les yeux du client",
-    "iv.simplification.desc": "Un transfert de moins entre front et back office : un seul interlocuteur qui peut vraiment aider",
-    "iv.recognition_programme.desc": "Reconnaître et célébrer le bon service pendant 60 jours",
-    "iv.style_change.desc": "Le management adopte un autre style ; les managers ont besoin de temps pour changer de posture",
-    "iv.demand_surge.desc": "Moitié plus de demandes pendant 20 jours",
-    "iv.backoffice_incident.desc": "Un incident dégrade l'unité de back office 0 pendant 20 jours",
-    "scenario.bersin": "bersin — la culture d'abord",
-    "scenario.hierarchical": "hiérarchique — commandement et contrôle",
-    "scenario.laissez_faire": "laisser-faire — l'autonomie seule",
-    "scenario.situational": "situationnel — l'autonomie à la juste mesure",
-    "scenario.airline_desk": "comptoir de compagnie aérienne",
-    "scenario.online_retailer": "commerce en ligne",
-    "scenario.retail_store": "magasin",
-    "scenario.telecom_contact_centre": "centre de contacts d'un opérateur télécom",
-    "scenario.bersin.desc": "La culture d'abord (d'après Josh Bersin) : large délégation, valeurs fortes et vécues, formation et reconnaissance",
-    "scenario.hierarchical.desc": "Commandement et contrôle : peu de délégation, beaucoup d'approbations, les procédures d'abord, peu de reconnaissance",
-    "scenario.laissez_faire.desc": "L'autonomie sans culture ni formation : grande latitude, valeurs faibles, personne n'est accompagné ni reconnu",
-    "scenario.situational.desc": "Autonomie dosée selon la compétence et la tolérance de chacun (« la juste mesure »), avec culture et formation",
-    "scenario.airline_desk.desc": "Comptoir d'une compagnie aérienne : beaucoup de situations imprévues (siège cassé, surréservation), passagers impatients, un pic de vacances",
-    "scenario.online_retailer.desc": "Commerce en ligne fondé sur l'autonomie et la culture (l'exemple de Zappos) : beaucoup de logistique, « vis ma vie » et clients mystères",
-    "scenario.retail_store.desc": "Magasin : ventes surtout routinières, peu de transferts ; un incident de paie contrarie les vendeurs (le vendeur de Hababou)",
-    "scenario.telecom_contact_centre.desc": "Centre de contacts télécom : gros volume, beaucoup de demandes passent par le back office à travers plusieurs transferts ; la structure est simplifiée en cours d'année",
-    "ev.arrive": "arrive, pour l'équipe {actor}",
-    "ev.abandon": "le client renonce à attendre",
-    "ev.front": "prise en charge par l'employé de front office n°{actor}",
-    "ev.escalate": "remontée au manager n°{actor}",
-    "ev.decide": "le manager n°{actor} tranche",
-    "ev.own_error": "l'employé n°{actor} fait une erreur de saisie",
-    "ev.error": "l'employé de back office n°{actor} fait une erreur : reprise",
-    "ev.handoff": "transférée par l'unité de back office {value}, par le n°{actor}",
-    "ev.resolve": "résolue ; le client donne {value}/5",
-    "front_how.0": "réglée par la procédure",
-    "front_how.1": "demande une approbation",
-    "front_how.2": "réponse standard à un cas non prévu",
-    "front_how.3": "improvisation pour un cas non prévu",
-    "esc_why.0": "microgestion : approbation obligatoire",
-    "esc_why.1": "au-delà de l'autorité détenue",
-    "esc_why.2": "la procédure ne convient pas et l'employé le sait",
-    "why.abandoned": "le client a renoncé après {wait} jour(s) sans réponse : note 1/5",
-    "why.fit": "adéquation de la réponse à la situation : {fit}",
-    "why.wait": "attente de {wait} jour(s) : -{cost}",
-    "why.people": "{n} interlocuteur(s) de plus : -{cost}",
-    "why.errors": "{n} erreur(s) et reprise : -{cost}",
-    "why.mood": "humeur de l'employé qui l'a servi : {mood}",
-    "why.performance": "prestation {perf} pour une attente de {exp}",
-    "why.score": "satisfaction : {score}/5",
-    "why.verdict": "verdict : {verdict} ; ce qui a le plus pesé : {worst}",
-    "verdict.satisfied": "satisfait",
-    "verdict.dissatisfied": "mécontent",
-    "verdict.lukewarm": "mitigé",
-    "worst.fit": "l'adéquation de la réponse",
-    "worst.wait": "l'attente",
-    "worst.people": "être renvoyé d'un interlocuteur à l'autre",
-    "worst.errors": "les erreurs",
-    "worst.mood": "l'humeur de l'employé",
-}
 
 
 # --- input checks, limits, uploads (viz/fields.py) ---------------------------------------------------
@@ -664,34 +354,6 @@ EN.update({
     "common.drop_or_choose": "Drop a scenario file (TOML) here, or click to choose one",
 })
 
-FR.update({
-    "field.seed": "Numéro de tirage",
-    "field.request": "Numéro de la demande",
-    "field.transition": "Transition (jours)",
-    "field.upload": "Fichier de scénario",
-    "allowed.int": "un nombre entier de {low} à {high}",
-    "allowed.float": "un nombre de {low} à {high}",
-    "problem.empty": "{field} : la case est vide ; valeurs permises : {allowed}.",
-    "problem.not_int": "{field} : « {value} » n'est pas un nombre entier ; valeurs permises : {allowed}.",
-    "problem.not_number": "{field} : « {value} » n'est pas un nombre ; valeurs permises : {allowed}.",
-    "problem.out_of_range": "{field} : {value} est hors limites ; valeurs permises : {allowed}.",
-    "problem.not_choice": "{field} : « {value} » ne fait pas partie des choix possibles ; valeurs permises : {detail}.",
-    "problem.too_many_employees": "Équipes × taille des équipes = {detail}, soit une organisation de {value} salariés ; ce serveur en accepte au plus {limit} (son administrateur peut relever la limite avec servicesim ui --max-employees).",
-    "problem.too_many_customers": "Employés de front office × clients par employé = {detail}, soit {value} clients ; ce serveur en accepte au plus {limit} (son administrateur peut relever la limite avec servicesim ui --max-customers).",
-    "problem.too_many_requests": "Clients × demandes par client et par jour = {detail}, soit {value} demandes par jour ; ce serveur en accepte au plus {limit} (son administrateur peut relever la limite avec servicesim ui --max-customers).",
-    "problem.upload_too_big": "Fichier de scénario « {value} » : trop volumineux ; permis : un fichier TOML de {limit} ko au plus.",
-    "problem.upload_not_text": "Fichier de scénario « {value} » : ce n'est pas un fichier texte (UTF-8) ; permis : un fichier de scénario TOML.",
-    "problem.upload_not_toml": "Fichier de scénario « {value} » : le TOML n'est pas valide ({detail}).",
-    "problem.upload_key": "Fichier de scénario : la clé « {value} » est inconnue ; clés permises : {detail}.",
-    "problem.upload_extends": "Fichier de scénario : extends = « {value} » n'est pas un scénario prédéfini ; valeurs permises : {detail} (un fichier envoyé ne peut pas renvoyer à un autre fichier).",
-    "problem.upload_invalid": "Le fichier de scénario « {value} » est inutilisable : {detail}.",
-    "problem.internal": "Cette action n'a pas abouti ({detail}) ; la page reste utilisable : essayez une autre valeur ou réinitialisez.",
-    "problem.already_launched": "{field} a déjà été lancé le jour {value} : avancez d'au moins un jour avant de le relancer.",
-    "problem.busy": "Un instant : l'action précédente est encore en cours.",
-    "common.choose_file": "Choisir un fichier",
-    "problem.toml_where": "erreur à la ligne {line}, colonne {column}",
-    "common.drop_or_choose": "Déposez ici un fichier de scénario (TOML), ou cliquez pour le choisir",
-})
 
 EN.update({
     "common.retry": "Show the page again",
@@ -734,64 +396,67 @@ EN.update({
     "explore.iv_done": "{label}: launched on day {day}.",
 })
 
-FR.update({
-    "common.retry": "Réafficher la page",
-    "common.seed": "Numéro de tirage",
-    "common.seed_help": "Même numéro de tirage, même organisation, mêmes personnes et mêmes clients : changez-le pour voir un autre tirage au sort.",
-    "common.play": "Démarrer",
-    "common.step": "Avancer d'un jour",
-    "explore.hint": "Appuyez sur Démarrer et suivez la satisfaction des clients. Puis changez un curseur de style (délégation, microgestion) ou déclenchez une intervention, et regardez les courbes s'infléchir.",
-    "explore.drawer": "Scénario et paramètres",
-    "explore.restore_help": "↺ rétablit les valeurs du scénario prédéfini.",
-    "explore.units.one": "{n} unité de back office",
-    "explore.units.other": "{n} unités de back office",
-    "explore.size.one": "{posts} poste : {teams} équipes de front office de {team_size} personnes, {units}, {levels} niveaux de management",
-    "explore.size.other": "{posts} postes : {teams} équipes de front office de {team_size} personnes, {units}, {levels} niveaux de management",
-    "explore.grouped": "{n} équipes et unités, une marque chacune (grande organisation) : taille = effectif, couleur = moyenne du groupe",
-    "explore.legend": "▲ manager  ● front office  ■ back office  ◆ paie/RH — plus la marque est grande, plus la personne a de demandes en cours ; contour gris sans couleur : poste vacant",
-    "explore.iv_done": "{label} : intervention déclenchée le jour {day}.",
-    "params.pending.one": "{n} modification attend la réinitialisation.",
-    "params.pending.other": "{n} modifications attendent la réinitialisation.",
-    "params.range": "de {low} à {high}",
-    "compare.col.unit": "Unité",
-    "compare.days": "A : jour {a} · B : jour {b}",
-    "compare.col.better": "Avantage",
-    "compare.better.early": "—",
-    "compare.better.same": "≈",
-    "compare.noise_note": "≈ : l'écart reste dans le bruit d'un jour à l'autre (son intervalle à 95 %, calculé sur des blocs de {k} jours parmi les {n} derniers, contient zéro) ; — : moins de {n} jours écoulés. Un seul tirage : les commandes compare et sweep de la ligne de commande en utilisent plusieurs.",
-    "compare.edited": "(modifié)",
-    "chart.zoomed": "axe agrandi",
-    "journey.bars": "Ce que le jugement a perdu ou gagné (échelle de service de 0 à 1)",
-    "metric.churn_rate": "Clients perdus",
-    "scenario.telecom_contact_centre": "centre de relation client d'un opérateur télécom",
-    "info.explore.how": "Un pas correspond à une journée de travail. Les demandes arrivent ; un employé du front office traite chacune avec une qualité qui dépend de sa compétence, de sa connaissance des clients, de son engagement et de son stress. Quand une décision demande plus d'autorité qu'il n'en a, ou quand un manager veut tout approuver, la demande attend un manager, qui connaît moins bien les clients. Certaines demandes passent par le back office : chaque transfert peut introduire une erreur qui revient sous forme de reprise. Chaque soir, les gens apprennent, partagent ce qu'ils savent, se sentent plus ou moins engagés, s'imprègnent de la culture de leur entourage, et certains partent.",
-    "why2.abandoned.one": "Le client a attendu {wait} jour sans réponse et a renoncé : il donne 1 sur 5.",
-    "why2.abandoned.other": "Le client a attendu {wait} jours sans réponse et a renoncé : il donne 1 sur 5.",
-    "why2.fit.well": "La réponse convenait bien au problème (à {pct} %).",
-    "why2.fit.partly": "La réponse ne convenait qu'en partie au problème (à {pct} %).",
-    "why2.fit.poorly": "La réponse convenait mal au problème (à {pct} %).",
-    "why2.no_wait": "Servi dans la journée : le délai ne lui a rien coûté.",
-    "why2.wait.one": "Il a attendu {wait} jour le résultat : {cost} sur l'échelle de service (de 0 à 1).",
-    "why2.wait.other": "Il a attendu {wait} jours le résultat : {cost} sur l'échelle de service (de 0 à 1).",
-    "why2.one_person": "Une seule personne s'est occupée de tout.",
-    "why2.people.one": "Il a dû s'adresser à {n} personne de plus : {cost}.",
-    "why2.people.other": "Il a dû s'adresser à {n} personnes de plus : {cost}.",
-    "why2.no_error": "Aucune erreur en route.",
-    "why2.errors.one": "{n} erreur et sa reprise : {cost}.",
-    "why2.errors.other": "{n} erreurs et leur reprise : {cost}.",
-    "why2.mood": "L'humeur de l'employé qui l'a servi : {mood}.",
-    "why2.performance.above": "Au total, le service valait {perf} sur une échelle de 0 à 1 ; le client en attendait {exp} : mieux que prévu.",
-    "why2.performance.below": "Au total, le service valait {perf} sur une échelle de 0 à 1 ; le client en attendait {exp} : en dessous de ses attentes.",
-    "why2.verdict": "Il donne {score} sur 5 ({verdict}). Ce qui a le plus pesé : {worst}.",
-    "ev.arrive": "arrive, pour l'équipe {actor}",
-    "ev.abandon": "le client renonce à attendre",
-})
 
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "servicesim"
+
+
+def load_po(lang: str) -> dict[str, str]:
+    """The translations of ``lang`` from ``locale/<lang>/LC_MESSAGES/servicesim.po``, keyed like EN
+    (each entry's context is its key; a plural entry gives ``key.one`` and ``key.other``). An entry
+    whose English (msgid) no longer matches EN is left out: the page shows the English until a
+    translator updates it (``python -m servicesim.viz.i18n --update`` marks it for them)."""
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    out: dict[str, str] = {}
+    for msg in catalog:
+        if not msg.id or not msg.context or msg.fuzzy:
+            continue
+        if isinstance(msg.id, (tuple, list)):
+            forms = list(msg.string)
+            if EN.get(f"{msg.context}.one") == msg.id[0] and all(forms):
+                out[f"{msg.context}.one"], out[f"{msg.context}.other"] = forms[0], forms[-1]
+        elif msg.string and EN.get(msg.context) == msg.id:
+            out[msg.context] = msg.string
+    return out
+
+
+def update_po(lang: str = "fr") -> Path:
+    """Extract the English catalogue (EN, the message ids) into the ``lang`` .po file: new texts are
+    added untranslated, changed ones marked fuzzy, for a translator (Poedit opens the file)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    template = Catalog(domain=DOMAIN, project="servicesim")
+    done = set()
+    for key, text in EN.items():
+        if key in done:
+            continue
+        base = key.rsplit(".", 1)[0]
+        if key.endswith((".one", ".other")) and f"{base}.one" in EN and f"{base}.other" in EN:
+            template.add((EN[f"{base}.one"], EN[f"{base}.other"]), context=base)
+            done |= {f"{base}.one", f"{base}.other"}
+        else:
+            template.add(text, context=key)
+            done.add(key)
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    catalog.update(template, no_fuzzy_matching=False)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, sort_output=False, ignore_obsolete=True)
+    return path
+
+
+FR: dict[str, str] = load_po("fr")
 CATALOGUE = {"en": EN, "fr": FR}
 
 
 def norm_lang(lang: str | None) -> str:
-    lang = (lang or "en").lower()[:2]
+    lang = (str(lang) if lang else "en").lower()[:2]
     return lang if lang in CATALOGUE else "en"
 
 
@@ -802,27 +467,32 @@ def t(key: str, lang: str = "en", **values: Any) -> str:
 
 
 def number(x: Any, lang: str = "en", digits: int = 2, signed: bool = False) -> str:
-    """``x`` with ``digits`` decimals, in the language's notation (3.87 / 3,87; 12,345 / 12 345)."""
+    """``x`` with ``digits`` decimals as the language writes it (``babel.numbers``): 3.87 / 3,87;
+    12,345 / 12 345 (narrow no-break space); a true minus sign (U+2212); ``signed``: + for positives."""
+    from babel.numbers import format_decimal
+
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return t("common.none", lang)
-    if isinstance(x, (int,)) and not isinstance(x, bool) and digits == 0:
-        text = f"{x:+,d}" if signed else f"{x:,d}"
-    else:
-        text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
-    if norm_lang(lang) == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text.replace("-", "\u2212")
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    text = format_decimal(x, format=pattern, locale=_LOCALES[norm_lang(lang)], decimal_quantization=True)
+    text = text.replace("-", "\u2212")
+    if signed and not text.startswith("\u2212"):
+        text = "+" + text
+    return text
+
+
+_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
 
 
 def tn(key: str, count: float, lang: str = "en", **values: Any) -> str:
-    """The plural form of ``key`` for ``n`` (``key.one`` / ``key.other``): English uses the
-    singular for 1 only, French for 0 and 1 (« 0 jour », « 1 jour », « 2 jours »)."""
+    """``ngettext`` for the catalogue: the plural form of ``key`` for ``count`` by the language's
+    CLDR rule (English: one for 1; French: one for 0 and 1 — « 0 jour », « 1 jour », « 2 jours »)."""
+    from babel import Locale
+
     lang = norm_lang(lang)
-    one = abs(count) < 2 if lang == "fr" else count == 1
-    form = f"{key}.one" if one else f"{key}.other"
-    if form in CATALOGUE[lang] or form in EN:
-        return t(form, lang, **values)
-    return t(key, lang, **values)
+    form = Locale.parse(lang).plural_form(abs(count))
+    key_form = f"{key}.one" if form == "one" else f"{key}.other"
+    return t(key_form if key_form in EN else key, lang, **values)
 
 
 def metric_label(name: str, lang: str) -> str:
@@ -927,3 +597,12 @@ def error_text(exc: Exception, lang: str = "en") -> str:
         and not isinstance(value, bool) else repr(value)
     text = f"paramètre « {name} » : {shown} {_PROBLEMS_FR[problem]}"
     return text + (f" ; autorisé : {allowed}" if allowed and problem != "reset_only" else "")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--update" in sys.argv[1:]:
+        print(update_po("fr"))
+    else:
+        print("usage: python -m servicesim.viz.i18n --update   (extract the English texts into the fr .po file)")
