@@ -53,6 +53,7 @@ CSS = """
 .ss-param .v-input__slot { margin-bottom: 0; }
 .ss-reset-only { font-size: 0.7rem; background: #fff3cd; color: #7a5b00; border-radius: 8px; padding: 0 6px; margin-left: 6px; }
 .ss-chart svg { width: 100%; height: auto; }
+.ss-panels { display: grid; grid-template-columns: 1fr 1fr; column-gap: 8px; align-items: end; }
 .ss-net svg { width: 100%; height: auto; }
 .ss-legend { font-size: 0.8rem; color: #455a64; }
 .ss-table { border-collapse: collapse; font-size: 0.9rem; }
@@ -72,7 +73,6 @@ CSS = """
 .ss-main-row { align-items: flex-start; flex-wrap: nowrap; }
 .ss-main-col { flex: 1; min-width: 0; }
 .ss-drawer-toggle { display: none !important; }
-.ss-narrow { display: none; }
 .ss-note { font-size: 0.8rem; color: #546e7a; }
 .ss-table caption { caption-side: bottom; text-align: left; font-size: 0.8rem; color: #546e7a; padding-top: 4px; }
 .ss-why-bars { font-size: 0.85rem; }
@@ -86,8 +86,7 @@ CSS = """
   .ss-drawer-toggle { display: inline-flex !important; }
   .ss-sidebar:not(.ss-drawer-open) .ss-drawer-body { display: none !important; }
   .ss-side-picker { min-width: 0 !important; width: 100% !important; flex: 1 1 100% !important; }
-  .ss-wide { display: none !important; }
-  .ss-narrow { display: block !important; }
+  .ss-panels { grid-template-columns: 1fr; }
   .ss-title { font-size: 0.95rem !important; width: 100%; }
   .ss-table { font-size: 0.78rem; }
   .ss-table td, .ss-table th { padding: 2px 4px; }
@@ -434,11 +433,10 @@ def ExploreLive(sim_box: dict, ticks: solara.Reactive, colour_by: str, lang: str
             marks = markers_for(sim, lang)
             frame = sim.frame()
             name = side_name(sim, lang)
-            wide = svg.series_svg([(name, frame)], marks, lang)
-            narrow = svg.series_svg([(name, frame)], marks, lang, cols=1, width=520)
-        return net, wide, narrow
+            series = svg.series_panels([(name, frame)], marks, lang)
+        return net, series
 
-    net, wide, narrow = solara.use_memo(draw, [tick, colour_by, lang, id(sim.model)])
+    net, series = solara.use_memo(draw, [tick, colour_by, lang, id(sim.model)])
     with solara.Column():
         solara.Markdown(f"#### {t('explore.network', lang)}")
         org = sim.model.org
@@ -449,8 +447,7 @@ def ExploreLive(sim_box: dict, ticks: solara.Reactive, colour_by: str, lang: str
         SvgView(net, ["ss-net"])
         solara.Text(t("explore.legend", lang), classes=["ss-legend"])
         solara.Markdown(f"#### {t('explore.charts', lang)}")
-        SvgView(wide, ["ss-chart", "ss-explore-chart", "ss-wide"])
-        SvgView(narrow, ["ss-chart", "ss-explore-chart-narrow", "ss-narrow"])
+        SvgView(series, ["ss-chart", "ss-explore-chart"])
         solara.Markdown(f"#### {t('explore.intervention_log', lang)}")
         marks = sim.markers()
         if marks:
@@ -669,24 +666,19 @@ def CompareLive(pair: Pair, ticks: solara.Reactive, lang: str):
         with pair.a.lock, pair.b.lock:
             marks = markers_for(pair.a, lang, "A: ") + markers_for(pair.b, lang, "B: ")
             sides = [(f"A — {side_name(pair.a, lang)}", pair.a.frame()), (f"B — {side_name(pair.b, lang)}", pair.b.frame())]
-            chart = svg.series_svg(sides, marks, lang)
-            narrow = svg.series_svg(sides, marks, lang, cols=1, width=520)
+            chart = svg.series_panels(sides, marks, lang)
             diff = pair.difference(list(DIFF_METRICS), window=WINDOW, blocks=BLOCKS)
             gap_frame = difference_frame(sides[0][1], sides[1][1])
-            gap = svg.series_svg([("B − A", gap_frame)], marks, lang, metrics=GAP_METRICS, zero_line=True)
-            gap_narrow = svg.series_svg([("B − A", gap_frame)], marks, lang, metrics=GAP_METRICS, zero_line=True,
-                                        cols=1, width=520)
-        return chart, narrow, diff, gap, gap_narrow
+            gap = svg.series_panels([("B − A", gap_frame)], marks, lang, metrics=GAP_METRICS, zero_line=True)
+        return chart, diff, gap
 
-    chart, narrow, diff, gap, gap_narrow = solara.use_memo(draw, [tick, lang, id(pair.a.model), id(pair.b.model)])
+    chart, diff, gap = solara.use_memo(draw, [tick, lang, id(pair.a.model), id(pair.b.model)])
     with solara.Column():
-        SvgView(chart, ["ss-chart", "ss-compare-chart", "ss-wide"])
-        SvgView(narrow, ["ss-chart", "ss-compare-chart-narrow", "ss-narrow"])
+        SvgView(chart, ["ss-chart", "ss-compare-chart"])
         solara.Markdown(f"#### {t('compare.difference', lang, n=WINDOW)}")
         solara.HTML(tag="table", unsafe_innerHTML=difference_table(diff, pair.day, lang), classes=["ss-table", "ss-diff"])
         solara.Markdown(f"#### {t('compare.gap_chart', lang)}")
-        SvgView(gap, ["ss-chart", "ss-gap-chart", "ss-wide"])
-        SvgView(gap_narrow, ["ss-chart", "ss-gap-chart-narrow", "ss-narrow"])
+        SvgView(gap, ["ss-chart", "ss-gap-chart"])
 
 
 def difference_table(diff: pd.DataFrame, days: int, lang: str) -> str:

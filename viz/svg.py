@@ -56,8 +56,21 @@ def _points(xs: np.ndarray, ys: np.ndarray, fx, fy) -> str:
 NATURAL_FLOOR = {"csat": 1.0, "weakest_team_csat": 1.0, "nps": None}
 
 
+def series_panels(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, str]], lang: str,
+                  metrics=CHART_METRICS, zero_line: bool = False) -> str:
+    """The same curves as :func:`series_svg`, one small SVG per measure inside a CSS grid (two
+    columns on a wide screen, one on a phone: the page's CSS decides), drawn once for both."""
+    out = ['<div class="ss-panels">']
+    for k, m in enumerate(metrics):
+        out.append(series_svg(sides if k == 0 else [(label, df) for label, df in sides], markers, lang, metrics=(m,),
+                              width=500, zero_line=zero_line, cols=1, legend=(k == 0), labels=(k == 0)))
+    out.append("</div>")
+    return "".join(out)
+
+
 def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, str]], lang: str,
-               metrics=CHART_METRICS, width: int = 1000, zero_line: bool = False, cols: int = 2) -> str:
+               metrics=CHART_METRICS, width: int = 1000, zero_line: bool = False, cols: int = 2,
+               legend: bool = True, labels: bool = True) -> str:
     """Small multiples of daily curves, one panel per metric (``zero_line``: the scale always
     includes 0 and draws it, for differences). Every panel title carries its unit; a scale that
     does not start at the measure's natural floor says "zoomed". ``cols=1`` stacks the panels
@@ -66,7 +79,7 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
     pw, ph = width // cols, 170
     rows = math.ceil(len(metrics) / cols)
     legend_lines = 1 if cols > 1 else max(1, len(sides))
-    top = (8 + 18 * legend_lines) if len(sides) > 1 else 4
+    top = (8 + 18 * legend_lines) if len(sides) > 1 and legend else 4
     height = top + rows * ph + 24
     ml, mr, mt, mb = 52, 14, 22, 20
     single = len(sides) == 1
@@ -74,7 +87,7 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
     last_day = max([int(df["day"].max()) for _l, df in frames] + [1])
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" '
            f'font-size="11" role="img">']
-    if not single:
+    if not single and legend:
         x, y = (width / 2 - 300, 12) if cols > 1 else (10, 12)
         for i, (label, _df) in enumerate(sides):
             out.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{SIDE_COLOURS[i % 2]}" stroke-width="2.5"/>'
@@ -137,7 +150,7 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
         for j, (day, text) in enumerate(markers):
             out.append(f'<g id="marker-{day}-{j}-{m}"><line x1="{fx(day):.1f}" x2="{fx(day):.1f}" y1="{y0}" y2="{y1}" '
                        f'stroke="{MARKER_COLOUR}" stroke-dasharray="4 3"/></g>')
-            if k == 0:
+            if k == 0 and labels:
                 out.append(f'<g id="marker-label-{day}-{j}"><text x="{fx(day) + 3:.1f}" y="{y0 + 10 + 11 * (j % 4)}" '
                            f'fill="{MARKER_COLOUR}" font-size="10">{escape(text)}</text></g>')
         out.append("</g>")

@@ -350,8 +350,10 @@ def test_phone_layout_390(chromium, app_url, lang):
         expect(page.locator(".ss-drawer-toggle")).to_be_visible()
         main = page.locator(".ss-main-col").bounding_box()
         assert main["width"] > 330, main
-        expect(page.locator(".ss-explore-chart-narrow")).to_be_visible()
-        expect(page.locator(".ss-explore-chart")).to_be_hidden()
+        panels = page.locator(".ss-explore-chart .ss-panels > svg")       # charts stack: one per row
+        expect(panels.first).to_be_visible()
+        one, two = panels.nth(0).bounding_box(), panels.nth(1).bounding_box()
+        assert two["y"] > one["y"] + one["height"] - 1 and one["width"] > 330, (one, two)
         assert page.evaluate("document.documentElement.scrollWidth") <= 400
         page.locator(".ss-step").tap()
         expect(page.locator(".ss-day")).to_contain_text("1")
@@ -363,7 +365,7 @@ def test_phone_layout_390(chromium, app_url, lang):
         assert page.evaluate("document.documentElement.scrollWidth") <= 400
         screenshot(page, f"phone-explore-drawer-{lang}")
         page.locator(".ss-nav-compare").tap()
-        expect(page.locator(".ss-compare-chart-narrow")).to_be_visible()
+        expect(page.locator(".ss-compare-chart .ss-panels > svg").first).to_be_visible()
         page.locator(".ss-cmp-step").tap()
         expect(page.locator(".ss-compare-days")).to_contain_text("1")
         assert page.evaluate("document.documentElement.scrollWidth") <= 400
