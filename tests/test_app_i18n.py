@@ -118,6 +118,7 @@ def test_french_plurals_numbers_and_typography():
     assert i18n.number(-1234567.891, "fr", 2) == "\u22121\u202f234\u202f567,89"
     assert i18n.number(-3, "en", 0) == "\u22123"
     assert i18n.number(0.5, "en", 2, signed=True) == "+0.50"
+    assert i18n.number(-0.001, "fr", 2, signed=True) == "+0,00"        # no "−0,00"
     for key, text in i18n.FR.items():
         assert "(s)" not in text and "(e)" not in text, key
         assert " :" not in text and " ;" not in text and " ?" not in text and " !" not in text, (key, text)

@@ -475,6 +475,8 @@ def number(x: Any, lang: str = "en", digits: int = 2, signed: bool = False) -> s
         return t("common.none", lang)
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     text = format_decimal(x, format=pattern, locale=_LOCALES[norm_lang(lang)], decimal_quantization=True)
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]                      # −0,00 is 0,00
     text = text.replace("-", "\u2212")
     if signed and not text.startswith("\u2212"):
         text = "+" + text
