@@ -274,4 +274,39 @@ def check_upload(name: str, data: bytes | None, size: int | None = None) -> dict
         if not isinstance(ext, str) or ext not in presets:
             raise FieldError("upload_extends", "field.upload", ext if isinstance(ext, str) else repr(ext),
                              detail=", ".join(presets))
+    _check_interventions(table.get("interventions", []))
     return table
+
+
+def _check_interventions(raw: Any) -> None:
+    """The [[interventions]] of an uploaded file, checked with messages a page can translate."""
+    from servicesim.model.interventions import KINDS
+    from servicesim.model.scenario import style_names
+
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        raise FieldError("upload_iv_shape", "field.upload", "")
+    for item in raw:
+        if "kind" not in item or "day" not in item:
+            raise FieldError("upload_iv_shape", "field.upload", "")
+        kind, day = item["kind"], item["day"]
+        if not isinstance(kind, str) or kind not in KINDS:
+            raise FieldError("upload_iv_kind", "field.upload", kind, detail=", ".join(KINDS))
+        if isinstance(day, bool) or not isinstance(day, int) or day < 0:
+            raise FieldError("upload_iv_day", "field.upload", day)
+        schema = KINDS[kind][1]
+        for name, value in item.items():
+            if name in ("kind", "day"):
+                continue
+            if name == "style" and kind == "style_change":
+                if value not in style_names():
+                    raise FieldError("upload_iv_option", f"iv.{kind}", f"style = {value}",
+                                     detail=", ".join(style_names()))
+                continue
+            if name not in schema:
+                raise FieldError("upload_iv_option", f"iv.{kind}", name, detail=", ".join(schema) or "—")
+            try:
+                schema[name].coerce(value)
+            except ServicesimError:
+                p = schema[name]
+                raise FieldError("upload_iv_option", f"iv.{kind}", f"{name} = {value}",
+                                 detail=f"{name}: {p.low}–{p.high}") from None
