@@ -459,7 +459,8 @@ def ExploreLive(sim_box: dict, ticks: solara.Reactive, colour_by: str, lang: str
 
 
 @solara.component
-def InterventionBar(sim_box: dict, ticks: solara.Reactive, lang: str, generation: int, debounce: Debounce):
+def InterventionBar(sim_box: dict, ticks: solara.Reactive, lang: str, generation: int, debounce: Debounce,
+                    side: str = ""):
     style = solara.use_reactive("bersin")
     default_transition = int(KINDS["style_change"][1]["transition_days"].default)
     transition = solara.use_reactive(default_transition)
@@ -470,7 +471,7 @@ def InterventionBar(sim_box: dict, ticks: solara.Reactive, lang: str, generation
     def launch(kind):
         def go():
             sim: Simulation = sim_box["sim"]
-            if not debounce.ready(("iv", kind)):
+            if not debounce.ready(("iv", side, kind)):
                 return                                   # a double click, a burst: one action
             if kind == "style_change" and transition_error.value:
                 message.set(("error", transition_error.value))
@@ -731,7 +732,7 @@ EDITED = "+edited"
 
 def side_name(sim: Simulation, lang: str) -> str:
     name = str(sim.scenario.name)
-    edited = name.endswith(EDITED)
+    edited = name.endswith(EDITED) or dict(sim.params) != dict(sim.scenario.params)
     base = name[: -len(EDITED)] if edited else name
     known = {n for n, _c, _d in list_scenarios()}
     text = t(f"scenario.{base}", lang) if base in known else base
@@ -739,7 +740,28 @@ def side_name(sim: Simulation, lang: str) -> str:
 
 
 @solara.component
-def SidePicker(label: str, value: str, on_value, on_file, lang: str, cls: str, current: str):
+def SideLab(sim: Simulation, side: str, ticks, generation: int, debounce: Debounce, lang: str, on_edit=None):
+    """One side of Compare as a lab: its parameters (live ones act at once, structural ones at
+    Reset) and its interventions, folded until asked for."""
+    opened = solara.use_reactive(False)
+    pending = solara.use_reactive({})
+    solara.use_effect(lambda: pending.set({}), [generation])
+    box = solara.use_memo(lambda: {"sim": sim}, [id(sim)])
+    solara.Button(("▾ " if opened.value else "▸ ") + t("compare.lab", lang), text=True,
+                  on_click=lambda: opened.set(not opened.value), classes=[f"ss-lab-{side}"],
+                  style={"text-transform": "none", "justify-content": "flex-start"})
+    if opened.value:
+        with solara.Column(gap="0px", classes=[f"ss-lab-body-{side}"]):
+            with solara.Column(gap="0px"):
+                if pending.value:
+                    solara.Warning(tn("params.pending", len(pending.value), lang, n=len(pending.value)),
+                                   dense=True, classes=[f"ss-pending-{side}"])
+            InterventionBar(box, ticks, lang, generation, debounce, side=side)
+            ParamPanel(sim, generation, pending.set, lang, on_edit=on_edit)
+
+
+@solara.component
+def SidePicker(label: str, value: str, on_value, on_file, lang: str, cls: str, current: str, lab=None):
     with solara.Column(classes=["ss-side-picker"], style={"min-width": "280px", "flex": "1"}):
         solara.Markdown(f"**{label}**")
         extra = [("__explore__", t("compare.explore_scenario", lang))]
@@ -750,6 +772,8 @@ def SidePicker(label: str, value: str, on_value, on_file, lang: str, cls: str, c
         solara.Text(current, classes=["ss-param-help", f"{cls}-current"])
         ScenarioDrop(t("common.drop_or_choose", lang), t("common.choose_file", lang), on_file,
                      classes=[f"{cls}-upload"])
+        if lab is not None:
+            lab()
 
 
 @solara.component
@@ -763,6 +787,7 @@ def Compare():
     seed_error = solara.use_reactive(None)
     error = solara.use_reactive(None)
     generation = solara.use_reactive(0)
+    edits = solara.use_reactive(0)
 
     def resolve(value):
         if value == "__explore__":
@@ -811,14 +836,21 @@ def Compare():
         generation.set(generation.value + 1)
         return True
 
+    def edited():
+        edits.set(edits.value + 1)      # the side names say "(edited)"; the curves' legend too
+        ticks.value += 1
+
+    edits.value
     solara.Markdown(f"## {t('compare.title', lang)}")
     solara.Text(t("compare.hint", lang), classes=["ss-hint"])
     known = {n for n, _c, _d in list_scenarios()} | {"__explore__", "__upload__"}
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         SidePicker(t("compare.side_a", lang), names.value["a"] if names.value["a"] in known else "__upload__",
-                   choose("a"), upload("a"), lang, "ss-side-a", side_name(pair.a, lang))
+                   choose("a"), upload("a"), lang, "ss-side-a", side_name(pair.a, lang),
+                   lab=lambda: SideLab(pair.a, "a", ticks, generation.value, session.debounce, lang, on_edit=edited))
         SidePicker(t("compare.side_b", lang), names.value["b"] if names.value["b"] in known else "__upload__",
-                   choose("b"), upload("b"), lang, "ss-side-b", side_name(pair.b, lang))
+                   choose("b"), upload("b"), lang, "ss-side-b", side_name(pair.b, lang),
+                   lab=lambda: SideLab(pair.b, "b", ticks, generation.value, session.debounce, lang, on_edit=edited))
         with solara.Column(classes=["ss-side-picker"], style={"min-width": "200px"}):
             IntField("field.seed", seed.value, seed.set, 0, SEED_MAX, lang, classes=["ss-compare-seed"],
                      on_error=seed_error.set, reset_token=generation.value)

@@ -350,6 +350,7 @@ EN.update({
     "problem.already_launched": "{field} was already launched on day {value}: step at least one day before launching it again.",
     "problem.busy": "Please wait: the previous action is still being applied.",
     "common.choose_file": "Choose a file",
+    "compare.lab": "Parameters and interventions of this side",
     "problem.upload_iv_shape": "Scenario file: every [[interventions]] needs a day and a kind.",
     "problem.upload_iv_kind": "Scenario file: intervention kind “{value}” is unknown; allowed: {detail}.",
     "problem.upload_iv_day": "Scenario file: intervention day {value} is not allowed; allowed: a whole number from 0 up.",

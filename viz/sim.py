@@ -186,13 +186,15 @@ class Pair:
         self.b.step(days)
 
     def reset(self, a: Scenario | None = None, b: Scenario | None = None, seed: int | None = None) -> None:
-        plan = [(sim, sc or sim.scenario) for sim, sc in ((self.a, a), (self.b, b))]
-        for sim, sc in plan:                       # check both sides before rebuilding either
-            sim.limits.check(P.validate(dict(sc.params)))
+        # a new scenario brings its own values; otherwise a side keeps the values edited on it
+        plan = [(sim, sc or sim.scenario, dict(sc.params) if sc is not None else dict(sim.params))
+                for sim, sc in ((self.a, a), (self.b, b))]
+        for sim, _sc, params in plan:              # check both sides before rebuilding either
+            sim.limits.check(P.validate(params))
         if seed is not None and not 0 <= int(seed) <= 2**32 - 1:
             raise FieldError("out_of_range", "field.seed", int(seed), low=0, high=2**32 - 1)
-        for sim, sc in plan:
-            sim.reset(sc, dict(sc.params), seed)
+        for sim, sc, params in plan:
+            sim.reset(sc, params, seed)
 
     def difference(self, metrics: list[str], window: int = 20, blocks: int = 4) -> pd.DataFrame:
         """Mean of the last ``window`` days for each side, B − A, and a 95 % interval of B − A from

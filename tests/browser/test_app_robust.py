@@ -463,3 +463,24 @@ def test_french_pages_show_no_english_catalogue_text(new_page):
     found = sorted({e for e in english if e in body})
     assert not found, f"English on French pages: {found[:10]}"
     assert "(s)" not in body and "(e)" not in body
+
+
+def test_compare_is_a_lab_each_side_has_parameters_and_interventions(new_page):
+    page = new_page("/compare?lang=en")
+    step_and_check(page, ".ss-cmp-step", ".ss-compare-days")
+    page.locator(".ss-lab-b").click()
+    lab = page.locator(".ss-lab-body-b")
+    expect(lab).to_be_visible()
+    lab.locator(".ss-iv-training_programme").click()
+    expect(lab.locator(".ss-iv-message")).to_contain_text("Training programme: launched on day 1")
+    expect(page.locator(".ss-compare-chart")).to_contain_text("B: Training programme")
+    box = lab.locator(".ss-input-delegation input")
+    box.fill("0.1")
+    box.press("Enter")
+    expect(page.locator(".ss-side-b-current")).to_contain_text("(edited)")
+    expect(page.locator(".ss-side-a-current")).not_to_contain_text("(edited)")
+    page.locator(".ss-cmp-reset").click()                 # Reset keeps the values edited on the side
+    expect(page.locator(".ss-compare-days")).to_contain_text("Day 0")
+    expect(lab.locator(".ss-input-delegation input")).to_have_value("0.1")
+    expect(page.locator(".ss-side-b-current")).to_contain_text("(edited)")
+    step_and_check(page, ".ss-cmp-step", ".ss-compare-days")
