@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-fast test-all bench ui assets clean-venv
+.PHONY: demo test test-fast test-all lint bench ui assets clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), f"servicesim needs Python >= 3.12, found {sys.version.split()[0]} (see .python-version)"'
@@ -30,7 +30,9 @@ ui: assets
 	$(BIN)/servicesim ui --host $${HOST:-127.0.0.1} --port $${PORT:-8765}
 
 ## The whole test suite, slow end-to-end checks included (about 4 minutes on 2 cores);
-## `make test-fast` leaves out the tests marked slow.
+## `make test-fast` leaves out the tests marked slow. The browser app's tests need Chromium
+## (/usr/bin/chromium or `chromium` on PATH): without it the run fails and says how to install it;
+## `make test SERVICESIM_SKIP_BROWSER=1` leaves them out, and says so at the end (tests/conftest.py).
 test: $(STAMP) assets
 	$(BIN)/python -m pytest -q
 
@@ -38,6 +40,10 @@ test-fast: $(STAMP) assets
 	$(BIN)/python -m pytest -q -m 'not slow'
 
 test-all: test
+
+## The linter (ruff, configured in pyproject.toml) over the whole tree; CI runs it before the tests.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-BIN = [sys.executable, "-m", "servicesim.experiments.cli"]
+BIN = [sys.executable, "-m", "servicesim"]
 
 
 def timed_sweep(args: list[str]) -> tuple[float, float]:

@@ -5,7 +5,8 @@ Chromium (each a separate Solara session with its own model), waits until all ar
 has every session press Step K times at once and measures, per click, the time until the page
 shows the new day (server-side step + drawing + the round trip). Reports the median and the 95th
 percentile, as the browser sees it and as the server spends it (model step + redraw; the browsers
-share the machine's cores with the server, so the first includes their rendering). Traffic stays on this machine; the run is bounded by N*K clicks and a timeout.
+share the machine's cores with the server, so the first includes their rendering). Traffic stays on this machine;
+the run is bounded by N*K clicks and a timeout.
 
     .venv/bin/python benchmarks/load_sessions.py --sessions 30 --steps 10             # all click at once
     .venv/bin/python benchmarks/load_sessions.py --sessions 30 --steps 10 --think 3   # at a person's pace
@@ -54,8 +55,8 @@ async def session(browser, url: str, steps: int, ready: asyncio.Event, gate: asy
         start = time.perf_counter()
         await page.locator(".ss-step").click()
         try:
-            await page.wait_for_function("([el, t]) => el.textContent.trim() !== t", arg=[await day.element_handle(), before.strip()],
-                                         timeout=timeout * 1000)
+            await page.wait_for_function("([el, t]) => el.textContent.trim() !== t",
+                                         arg=[await day.element_handle(), before.strip()], timeout=timeout * 1000)
             out.append(time.perf_counter() - start)
         except Exception:
             failures.append(n)

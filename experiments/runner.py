@@ -1,8 +1,9 @@
 """Running many simulations on any :class:`concurrent.futures.Executor`, resumably.
 
 * ``workers == 1``: runs in this process (no start-up cost, the reference for speed-ups);
-* ``workers > 1``: a process pool whose workers import the model once (initializer) and
-  ignore Ctrl-C (the main process handles it and shuts the pool down cleanly);
+* ``workers > 1``: a process pool whose workers import the model once (initializer), ignore
+  Ctrl-C (the main process handles it and shuts the pool down cleanly) and exit when the main
+  process dies, even by SIGKILL (no orphans left computing);
 * ``scheduler``: Dask distributed, through ``client.get_executor()`` (an address such as
   ``tcp://10.0.0.5:8786``, or ``local`` for a local cluster on 127.0.0.1).
 
@@ -14,24 +15,56 @@ scenario, seed and days, so results do not depend on the executor or the number 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import os
 import signal
 import sys
+import threading
 import time
+from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
 
-from .design import Experiment, ExperimentError, RunSpec
-from .store import ResultStore, RunOutput
+from . import sensitivity
+from .design import Experiment, RunSpec
+from .fields import ExperimentError
+from .store import MemorySink, ResultStore, RunOutput, load
 
-KEY_COLUMNS = ("run_id", "stage", "arm", "point", "replicate", "seed")
+PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
+PARENT_POLL_SECONDS = 0.5
 
 
 # --- in the worker --------------------------------------------------------------------------------
-def init_worker() -> None:
-    """Process-pool initializer: ignore Ctrl-C (the parent stops us) and import the model once."""
+def init_worker(parent: int | None = None) -> None:
+    """Process-pool initializer: ignore Ctrl-C (the parent stops us), die with the parent, import the model once.
+
+    ``parent`` is the process id the worker must find as its parent (None when a fork server stands between).
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent)
     import servicesim.model  # noqa: F401
+
+
+def exit_with_parent(parent: int | None = None) -> None:
+    """Make this process end when its parent process ends, however the parent ends.
+
+    On Linux the kernel sends SIGKILL at the parent's death (``prctl(PR_SET_PDEATHSIG)``); everywhere a
+    daemon thread also watches ``os.getppid()``, which changes when the parent dies and the process is
+    re-parented. If the parent died before this ran, exit at once.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+    ppid = os.getppid()
+    if parent is not None and ppid != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == ppid:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="servicesim-exit-with-parent", daemon=True).start()
 
 
 def execute(spec: RunSpec) -> RunOutput:
@@ -39,6 +72,7 @@ def execute(spec: RunSpec) -> RunOutput:
 
     try:
         model = ServiceModel(spec.scenario.params, interventions=spec.scenario.interventions, seed=spec.seed)
+        model.warm_up(spec.warmup)
         model.run(spec.days)
         summary = model.summary()
     except Exception as exc:  # a model defect: say which run, keep the cause
@@ -116,14 +150,15 @@ def make_executor(workers: int, scheduler: str | None = None) -> Iterator[tuple[
         yield InProcessExecutor(), 1
         return
     import multiprocessing as mp
-    import threading
 
     # fork is fastest (the model is already imported here) and safe while this process has a single
     # thread; otherwise fall back to a fresh interpreter per worker. Either way init_worker runs once.
     methods = mp.get_all_start_methods()
     method = "fork" if "fork" in methods and threading.active_count() == 1 else (
         "forkserver" if "forkserver" in methods else "spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method), initializer=init_worker)
+    parent = None if method == "forkserver" else os.getpid()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method), initializer=init_worker,
+                               initargs=(parent,))
     try:
         yield pool, workers
     except BaseException:
@@ -143,7 +178,8 @@ def auto_chunk(specs: Sequence[RunSpec], slots: int) -> int:
     """Group short runs so that task overhead stays small, but keep every worker busy."""
     if not specs:
         return 1
-    work = sum(s.days * int(s.scenario.params["teams"]) * int(s.scenario.params["team_size"]) for s in specs)
+    work = sum((s.days + s.warmup) * int(s.scenario.params["teams"]) * int(s.scenario.params["team_size"])
+               for s in specs)
     per_run = work / len(specs)  # employee-days per run; ~ 30 000 employee-days ~ 1 s
     size = max(1, int(3_000 / max(per_run, 1)))  # ~0.1 s of work per task at least
     return max(1, min(size, 32, len(specs) // (4 * slots) or 1))
@@ -225,16 +261,13 @@ def sweep(exp: Experiment, out, *, workers: int = 1, scheduler: str | None = Non
         go(specs, exp.name if exp.design_kind != "sensitivity" else f"{exp.name} [{points[0].stage}]")
         total = len(specs)
         if exp.design_kind == "sensitivity" and exp.design["method"] == "morris_then_sobol":
-            from . import sensitivity
-            from .store import load
-
             summary = load(out).summary
             table = sensitivity.analyse_morris(exp, summary)
             selected = sensitivity.select(table, exp.design["top"])
             stages = {"morris": {"points": len(points), "ranking": list(table["param"])},
                       "sobol": {"params": selected}}
             store.update_manifest(stages=stages)
-            specs2 = exp.runs(sensitivity.second_stage_points(exp, selected, start=len(points)))
+            specs2 = exp.runs(exp.second_stage_points(selected, start=len(points)))
             go(specs2, f"{exp.name} [sobol]")
             total += len(specs2)
     seconds = time.perf_counter() - start
@@ -248,8 +281,6 @@ def sweep(exp: Experiment, out, *, workers: int = 1, scheduler: str | None = Non
 def run_in_memory(specs: Sequence[RunSpec], *, workers: int = 1, scheduler: str | None = None,
                   progress: bool = True, desc: str = "runs"):
     """Run specs and return their summary table (nothing written to disk)."""
-    from .store import MemorySink
-
     sink = MemorySink()
     with make_executor(workers, scheduler) as (executor, slots):
         run_specs(list(specs), sink, executor, slots, progress=progress, desc=desc)

@@ -11,12 +11,17 @@ Integer parameters are sampled as real numbers and rounded when run (documented 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from servicesim.model import params as P
+
+from .fields import check_bounds, check_int, field_error, typed_rows, unknown_param
+
+METHODS = ("morris", "sobol", "morris_then_sobol")
 
 DEFAULTS = {"method": "morris_then_sobol", "metric": "csat", "spread": 0.5, "trajectories": 10, "levels": 4,
             "n": 64, "top": 6}
@@ -37,57 +42,56 @@ def default_bounds(name: str, centre: float, spread: float) -> tuple[float, floa
     return (low, high) if high > low else None
 
 
-def parse(src: str, raw: Mapping[str, Any], centre: Mapping[str, Any], metrics, err: Callable, int_: Callable,
-          bounds_: Callable) -> dict:
+def parse(src: str, raw: Mapping[str, Any], centre: Mapping[str, Any], metrics) -> dict:
+    """Validate an experiment's ``[sensitivity]`` table (``centre``: the arm's parameters)."""
     d = {**DEFAULTS, **raw}
-    if d["method"] not in ("morris", "sobol", "morris_then_sobol"):
-        raise err(src, "sensitivity.method", d["method"], "morris, sobol, morris_then_sobol")
+    if d["method"] not in METHODS:
+        raise field_error(src, "sensitivity.method", d["method"], ", ".join(METHODS))
     if d["metric"] not in metrics:
-        raise err(src, "sensitivity.metric", d["metric"], f"one of the experiment's metrics ({', '.join(metrics)})")
+        raise field_error(src, "sensitivity.metric", d["metric"],
+                          f"one of the experiment's metrics ({', '.join(metrics)})")
     spread = d["spread"]
     if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not 0 < spread <= 10:
-        raise err(src, "sensitivity.spread", spread, "a number in (0, 10]")
+        raise field_error(src, "sensitivity.spread", spread, "a number in (0, 10]")
     names = d.get("params", "all")
-    if names == "all":
-        names = list(P.SCHEMA)
+    if names == "all":  # every number of the schema, coefficients included (choices are not sampled)
+        names = [n for n, p in P.SCHEMA.items() if p.kind != "choice"]
     elif not isinstance(names, list) or not names:
-        raise err(src, "sensitivity.params", names, '"all" or a non-empty array of parameter names')
+        raise field_error(src, "sensitivity.params", names, '"all" or a non-empty array of parameter names')
     exclude = d.get("exclude", [])
     if not isinstance(exclude, list):
-        raise err(src, "sensitivity.exclude", exclude, "an array of parameter names")
+        raise field_error(src, "sensitivity.exclude", exclude, "an array of parameter names")
     for n in [*names, *exclude]:
         if n not in P.SCHEMA:
-            from .design import ExperimentError
-
-            raise ExperimentError(f"experiment '{src}': {P.unknown_param_error(n, 'sensitivity.params')}")
+            raise unknown_param(src, n, "sensitivity.params")
     explicit = d.get("bounds", {})
     if not isinstance(explicit, dict):
-        raise err(src, "sensitivity.bounds", explicit, "a table of name = [low, high]")
+        raise field_error(src, "sensitivity.bounds", explicit, "a table of name = [low, high]")
     bounds: dict[str, tuple[float, float]] = {}
     for n in names:
         if n in exclude:
             continue
         if n in explicit:
-            bounds[n] = bounds_(src, "sensitivity.bounds", n, explicit[n])
+            bounds[n] = check_bounds(src, "sensitivity.bounds", n, explicit[n])
         else:
             b = default_bounds(n, float(centre[n]), float(spread))
             if b is not None:
                 bounds[n] = b
     for n in explicit:
         if n not in bounds:
-            bounds_(src, "sensitivity.bounds", n, explicit[n])  # validates the name
-            raise err(src, f"sensitivity.bounds.{n}", explicit[n], "bounds only for parameters analysed "
+            check_bounds(src, "sensitivity.bounds", n, explicit[n])  # validates the name
+            raise field_error(src, f"sensitivity.bounds.{n}", explicit[n], "bounds only for parameters analysed "
                       "(listed in sensitivity.params, not excluded)")
     if len(bounds) < 2:
-        raise err(src, "sensitivity.params", names, "at least two parameters with a non-empty range")
-    traj = int_(src, "sensitivity.trajectories", d["trajectories"], 2, 10_000)
-    levels = int_(src, "sensitivity.levels", d["levels"], 2, 100)
+        raise field_error(src, "sensitivity.params", names, "at least two parameters with a non-empty range")
+    traj = check_int(src, "sensitivity.trajectories", d["trajectories"], 2, 10_000)
+    levels = check_int(src, "sensitivity.levels", d["levels"], 2, 100)
     if levels % 2:
-        raise err(src, "sensitivity.levels", levels, "an even integer (Morris's grid)")
-    n = int_(src, "sensitivity.n", d["n"], 2, 1_000_000)
+        raise field_error(src, "sensitivity.levels", levels, "an even integer (Morris's grid)")
+    n = check_int(src, "sensitivity.n", d["n"], 2, 1_000_000)
     if n & (n - 1):
-        raise err(src, "sensitivity.n", n, "a power of two (Sobol sequences)")
-    top = int_(src, "sensitivity.top", d["top"], 2, len(bounds))
+        raise field_error(src, "sensitivity.n", n, "a power of two (Sobol sequences)")
+    top = check_int(src, "sensitivity.top", d["top"], 2, len(bounds))
     return {"method": d["method"], "metric": d["metric"], "spread": float(spread), "bounds": bounds,
             "trajectories": traj, "levels": levels, "n": n, "top": top}
 
@@ -112,30 +116,20 @@ def sobol_sample(exp, names: list[str]) -> np.ndarray:
                         seed=exp.seed % 2**32)
 
 
-def _rows(names, X) -> list[dict]:
-    from .design import _typed
-
-    return [{n: _typed(n, v) for n, v in zip(names, row)} for row in X]
-
-
-def first_stage_points(exp):
-    from .design import factor_points
-
+def first_stage(exp) -> tuple[str, list[dict]]:
+    """The first stage's name and its factor rows (Sobol alone, or Morris screening first)."""
     d = exp.design
+    names = list(d["bounds"])
     if d["method"] == "sobol":
-        names = list(d["bounds"])
-        return factor_points(exp, _rows(names, sobol_sample(exp, names)), stage="sobol")
-    return factor_points(exp, _rows(list(d["bounds"]), morris_sample(exp)), stage="morris")
+        return "sobol", typed_rows(names, sobol_sample(exp, names))
+    return "morris", typed_rows(names, morris_sample(exp))
 
 
-def second_stage_points(exp, selected: list[str], start: int):
-    from .design import factor_points
-
+def second_stage_rows(exp, selected: list[str]) -> list[dict]:
+    """Sobol rows over the ``selected`` parameters; the others stay at the scenario's value."""
     centre = exp.arms[0].scenario.params
-    rows = []
-    for row in _rows(selected, sobol_sample(exp, selected)):
-        rows.append({**{n: centre[n] for n in exp.design["bounds"]}, **row})  # unselected at the centre
-    return factor_points(exp, rows, stage="sobol", start=start)
+    at_centre = {n: centre[n] for n in exp.design["bounds"]}
+    return [{**at_centre, **row} for row in typed_rows(selected, sobol_sample(exp, selected))]
 
 
 def _outputs(summary: pd.DataFrame, stage: str, metric: str, n_rows: int) -> tuple[np.ndarray, int]:

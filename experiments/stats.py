@@ -125,7 +125,8 @@ def group_means(summary: pd.DataFrame, by: list[str] | str, metrics, level: floa
             if m not in sub:
                 continue
             e = mean_ci(sub[m], level)
-            rows.append({**dict(zip(by, key)), "metric": m, "n": e.n, "mean": e.mean, "low": e.low, "high": e.high})
+            rows.append({**dict(zip(by, key, strict=True)), "metric": m, "n": e.n, "mean": e.mean, "low": e.low,
+                         "high": e.high})
     return pd.DataFrame(rows)
 
 
@@ -147,11 +148,12 @@ def paired_table(summary: pd.DataFrame, metrics, *, baseline: str, by: str = "ar
                 if m not in cell:
                     continue
                 d = paired_difference(cell[m], cell[f"{m}__base"], level)
-                rows.append({by: group, **dict(zip(within, key)), "metric": m, "baseline": baseline, **asdict(d)})
+                rows.append({by: group, **dict(zip(within, key, strict=True)), "metric": m, "baseline": baseline,
+                             **asdict(d)})
     table = pd.DataFrame(rows)
     if len(table):
         table["p_holm"] = np.nan
-        for m, idx in table.groupby("metric").groups.items():
+        for idx in table.groupby("metric").groups.values():
             table.loc[idx, "p_holm"] = holm(table.loc[idx, "p_value"].to_numpy())
     return table
 
@@ -268,6 +270,209 @@ def within_run_correlations(teams: pd.DataFrame, x: str = "engagement", y: str =
     return pd.DataFrame(rows)
 
 
+# --- why A is ahead of B: the CSAT gap decomposed by channel ----------------------------------------------
+#: Summary columns the decomposition needs (the model's judgement of served requests, and abandonment).
+DECOMPOSITION_KEYS = ("abandon_share", "csat_served", "perf_fit", "perf_wait", "perf_people", "perf_errors",
+                      "perf_mood", "perf_concession", "expectation_served", "judge_slope")
+#: Performance terms: summary column -> (channel, sign with which it enters performance).
+PERF_TERMS = {"perf_fit": ("fit", 1.0), "perf_wait": ("waiting", -1.0), "perf_people": ("people", -1.0),
+              "perf_errors": ("errors", -1.0), "perf_mood": ("mood", 1.0), "perf_concession": ("concessions", 1.0),
+              "expectation_served": ("expectations", -1.0)}
+#: Reported channels, in order, with a reader's label; they and ``residual`` sum to the CSAT gap.
+CHANNELS = {"waiting_abandonment": "Waiting and abandonment", "fit": "Fit of the answer",
+            "people": "People dealt with", "errors": "Errors", "mood": "Employee mood",
+            "concessions": "Concessions and gestures", "expectations": "Customer expectations (adapt endogenously)",
+            "residual": "Residual (non-linearity)"}
+
+
+def missing_decomposition_keys(summary: pd.DataFrame) -> list[str]:
+    """The decomposition's inputs absent from ``summary`` (or entirely empty); [] when it can be computed."""
+    return [k for k in DECOMPOSITION_KEYS if k not in summary or summary[k].isna().all()]
+
+
+def _pair_frame(summary: pd.DataFrame, a: str, b: str, columns, by: str, pair_on: str,
+                within: list[str]) -> pd.DataFrame:
+    """One row per pair (same ``within`` values and ``pair_on``): columns ``<c>_a`` and ``<c>_b``."""
+    keys = within + [pair_on]
+    cols = keys + [c for c in dict.fromkeys(columns) if c not in keys]
+    left = summary.loc[summary[by] == a, cols]
+    right = summary.loc[summary[by] == b, cols]
+    return left.merge(right, on=keys, suffixes=("_a", "_b")).sort_values(keys).reset_index(drop=True)
+
+
+def decompose_pairs(summary: pd.DataFrame, a: str, b: str, *, metric: str = "csat", by: str = "arm",
+                    pair_on: str = "replicate", within: list[str] | None = None) -> pd.DataFrame:
+    """The CSAT gap ``a - b`` of every replicate pair, split by channel (one row per pair).
+
+    With s the abandoned share of closed requests and c the mean score of served ones (abandoned
+    requests score 1), CSAT = (1 - s)(c - 1) + 1 and, exactly, with midpoint averages over the pair,
+    dCSAT = avg(1 - s) dc - ds avg(c - 1). The served score's change is split along the customer's
+    judgement, dc ~ avg(slope) (dfit - dwait - dpeople - derrors + dmood + dconcession - dexpectation),
+    so with k = avg(1 - s) avg(slope) each channel is k times its term's change; waiting and
+    abandonment also takes -ds avg(c - 1). ``residual`` is the rest of the gap (the judgement curve's
+    non-linearity, plus ``accounting_gap``: how far ``metric`` departs from the identity, 0 when the
+    model's CSAT is the identity's). The channel columns and ``residual`` sum to ``gap`` exactly.
+    Columns: ``within`` keys, ``pair_on``, ``gap``, every channel of :data:`CHANNELS`, and the
+    parts ``abandonment`` (-ds avg(c - 1)), ``waiting`` (the wait term), ``nonlinearity`` and
+    ``accounting_gap``.
+    """
+    missing = missing_decomposition_keys(summary)
+    if missing or metric not in summary:
+        raise ValueError(f"cannot decompose: summary lacks {', '.join(missing or [metric])}")
+    within = list(within or [])
+    w = _pair_frame(summary, a, b, [metric, *DECOMPOSITION_KEYS], by, pair_on, within)
+    w = w.dropna(subset=[f"{k}_{x}" for k in (metric, *DECOMPOSITION_KEYS) for x in "ab"])
+
+    def mid(col):
+        return (w[f"{col}_a"] + w[f"{col}_b"]) / 2
+
+    def delta(col):
+        return w[f"{col}_a"] - w[f"{col}_b"]
+
+    served = 1 - mid("abandon_share")                       # avg(1 - s)
+    k = served * mid("judge_slope")
+    gap = delta(metric)
+    identity = served * delta("csat_served") - delta("abandon_share") * (mid("csat_served") - 1)
+    out = w[within + [pair_on]].copy()
+    out["gap"] = gap
+    terms = {}
+    for col, (channel, sign) in PERF_TERMS.items():
+        terms[channel] = k * sign * delta(col)
+    out["abandonment"] = -delta("abandon_share") * (mid("csat_served") - 1)
+    out["waiting"] = terms.pop("waiting")
+    out["waiting_abandonment"] = out["abandonment"] + out["waiting"]
+    for channel, value in terms.items():
+        out[channel] = value
+    explained = sum(terms.values()) + out["waiting"]
+    out["nonlinearity"] = served * delta("csat_served") - explained
+    out["accounting_gap"] = gap - identity
+    out["residual"] = out["nonlinearity"] + out["accounting_gap"]
+    return out.reset_index(drop=True)
+
+
+def decompose(summary: pd.DataFrame, a: str, b: str, *, metric: str = "csat", by: str = "arm",
+              pair_on: str = "replicate", within: list[str] | None = None, level: float = LEVEL) -> pd.DataFrame:
+    """Why ``a`` is ahead of (or behind) ``b``: mean and t-interval across pairs of each channel's share of the gap.
+
+    One row per channel of :data:`CHANNELS` (``channel``, ``label``) after a first row ``total``
+    (the gap itself); columns ``a``, ``b``, ``mean``, ``low``, ``high``, ``n`` (pairs), ``share``
+    (the channel's mean over the mean gap) and, per ``within`` group, its keys. The channel means
+    sum to the total's mean. Raises ValueError when the summary lacks the inputs
+    (:func:`missing_decomposition_keys`).
+    """
+    within = list(within or [])
+    pairs = decompose_pairs(summary, a, b, metric=metric, by=by, pair_on=pair_on, within=within)
+    rows = []
+    groups = pairs.groupby(within, sort=False) if within else [((), pairs)]
+    for key, sub in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        total = float(sub["gap"].mean()) if len(sub) else math.nan
+        for channel, label in {"total": f"Gap in {metric}", **CHANNELS}.items():
+            col = "gap" if channel == "total" else channel
+            e = mean_ci(sub[col], level)
+            rows.append({**dict(zip(within, key, strict=True)), "a": a, "b": b, "channel": channel, "label": label,
+                         "mean": e.mean, "low": e.low, "high": e.high, "n": e.n,
+                         "share": e.mean / total if total and not math.isnan(total) else math.nan})
+    return pd.DataFrame(rows)
+
+
+# --- 2 x 2 factorial: main effects and interaction, paired by replicate ---------------------------------
+def factorial_effects(summary: pd.DataFrame, metrics, *, a: str, b: str, a_levels=None, b_levels=None,
+                      pair_on: str = "replicate", level: float = LEVEL) -> pd.DataFrame:
+    """Main effects of factors ``a`` and ``b`` and their interaction, per replicate, with t-intervals.
+
+    ``summary`` holds one row per run with columns ``a`` and ``b`` (the run's level of each factor)
+    and ``pair_on``; ``a_levels``/``b_levels`` give (reference, other) (default: order of appearance).
+    For replicate r with cell means y[i, j] (i: level of a, j: level of b):
+    main effect of a = ((y10 - y00) + (y11 - y01)) / 2, of b = ((y01 - y00) + (y11 - y10)) / 2,
+    interaction = (y11 - y10) - (y01 - y00); also the four simple effects (a at each b, b at each a).
+    Returns one row per (metric, effect): ``metric``, ``effect``, ``label``, ``mean``, ``low``,
+    ``high``, ``p_value`` (one-sample t-test of the per-replicate values), ``d_z``, ``n``.
+    Replicates lacking a cell are dropped.
+    """
+    a_levels = list(a_levels) if a_levels is not None else list(dict.fromkeys(summary[a]))
+    b_levels = list(b_levels) if b_levels is not None else list(dict.fromkeys(summary[b]))
+    if len(a_levels) != 2 or len(b_levels) != 2:
+        raise ValueError(f"a 2 x 2 design needs two levels of each factor; got {a}: {a_levels}, {b}: {b_levels}")
+    (a0, a1), (b0, b1) = a_levels, b_levels
+    rows = []
+    for m in metrics:
+        if m not in summary:
+            continue
+        wide = summary.pivot_table(index=pair_on, columns=[a, b], values=m, aggfunc="mean")
+        cells = [(a0, b0), (a0, b1), (a1, b0), (a1, b1)]
+        if not all(c in wide.columns for c in cells):
+            continue
+        wide = wide[cells].dropna()
+        y00, y01, y10, y11 = (wide[c].to_numpy(float) for c in cells)
+        effects = {
+            "main_a": (f"{a}: {a1} - {a0} (main effect)", ((y10 - y00) + (y11 - y01)) / 2),
+            "main_b": (f"{b}: {b1} - {b0} (main effect)", ((y01 - y00) + (y11 - y10)) / 2),
+            "interaction": (f"interaction: ({a1} - {a0}) with {b1} minus with {b0}", (y11 - y01) - (y10 - y00)),
+            "a_at_b0": (f"{a}: {a1} - {a0}, with {b0}", y10 - y00),
+            "a_at_b1": (f"{a}: {a1} - {a0}, with {b1}", y11 - y01),
+            "b_at_a0": (f"{b}: {b1} - {b0}, with {a0}", y01 - y00),
+            "b_at_a1": (f"{b}: {b1} - {b0}, with {a1}", y11 - y10),
+        }
+        for effect, (label, values) in effects.items():
+            d = paired_difference(values, np.zeros_like(values), level)
+            rows.append({"metric": m, "effect": effect, "label": label, **asdict(d)})
+    return pd.DataFrame(rows)
+
+
+#: Arm keys that can name a factor of a 2 x 2 report (``[report] factorial = { a = "structure", ... }``).
+FACTOR_ARM_KEYS = ("structure", "practices", "style", "scenario")
+FACTORIAL_KEYS = {"a", "b", "a_levels", "b_levels", "metrics"}
+
+
+def factorial_spec(spec: dict, arms: list[dict]) -> dict:
+    """Check a ``[report] factorial`` table against the raw ``[[arms]]`` and resolve each arm's cell.
+
+    ``a`` and ``b`` name arm keys (:data:`FACTOR_ARM_KEYS`); each must take exactly two values over
+    the arms (``a_levels``/``b_levels`` fix their order, reference first; default: order of
+    appearance), and each of the four cells must hold exactly one arm. ``metrics`` (default
+    ``["csat", "profit"]``) are summary columns. Returns the table normalised, with
+    ``cells = {arm: [level of a, level of b]}``; raises ValueError naming what is wrong.
+    """
+    extra = sorted(set(spec) - FACTORIAL_KEYS)
+    if extra:
+        raise ValueError(f"key '{extra[0]}' is unknown; allowed: {', '.join(sorted(FACTORIAL_KEYS))}")
+    out = {"metrics": ["csat", "profit"], **spec}
+    for k in ("a", "b"):
+        if out.get(k) not in FACTOR_ARM_KEYS:
+            raise ValueError(f"'{k}' = {out.get(k)!r}; allowed: one of {', '.join(FACTOR_ARM_KEYS)} (an arm key)")
+    if out["a"] == out["b"]:
+        raise ValueError(f"'a' and 'b' are both {out['a']!r}; allowed: two different arm keys")
+    metrics = out["metrics"]
+    if not isinstance(metrics, list) or not metrics or not all(isinstance(m, str) for m in metrics):
+        raise ValueError(f"'metrics' = {metrics!r}; allowed: a non-empty array of summary column names")
+    cells = {}
+    for arm in arms:
+        missing = [k for k in (out["a"], out["b"]) if not isinstance(arm.get(k), str)]
+        if missing:
+            raise ValueError(f"arm {arm.get('name')!r} sets no '{missing[0]}'; allowed: every arm names both factors")
+        cells[arm["name"]] = [arm[out["a"]], arm[out["b"]]]
+    for i, k in enumerate(("a", "b")):
+        seen = list(dict.fromkeys(c[i] for c in cells.values()))
+        levels = out.get(f"{k}_levels", seen)
+        if not isinstance(levels, list) or len(levels) != 2 or sorted(map(str, levels)) != sorted(seen):
+            raise ValueError(f"'{out[k]}' takes the values {seen} over the arms; allowed: exactly two, "
+                             f"and '{k}_levels' (if given) listing them, reference first")
+        out[f"{k}_levels"] = list(levels)
+    taken = {}
+    for arm, cell in cells.items():
+        if tuple(cell) in taken:
+            raise ValueError(f"arms {taken[tuple(cell)]!r} and {arm!r} are both {out['a']} = {cell[0]!r}, "
+                             f"{out['b']} = {cell[1]!r}; allowed: one arm per cell")
+        taken[tuple(cell)] = arm
+    if len(taken) != 4:
+        raise ValueError(f"{len(taken)} of the 4 cells have an arm; allowed: one arm in each of the 4 cells")
+    out["cells"] = cells
+    return out
+
+
 __all__ = ["Estimate", "PairedDifference", "mean_ci", "bootstrap_ci", "paired_difference", "holm", "group_means",
            "paired_table", "daily_bands", "peak_stability", "transition", "correlation", "within_run_correlations",
-           "first_day_staying_nonnegative"]
+           "first_day_staying_nonnegative", "DECOMPOSITION_KEYS", "CHANNELS",
+           "missing_decomposition_keys", "decompose_pairs", "decompose", "factorial_effects",
+           "factorial_spec"]

@@ -25,6 +25,8 @@ import json
 import os
 import platform
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -34,7 +36,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .design import Experiment, ExperimentError
+from .design import Experiment
+from .fields import ExperimentError
 
 TABLES = ("summary", "daily", "teams")
 MANIFEST = "manifest.json"
@@ -96,7 +99,7 @@ def _first_difference(old: dict, new: dict) -> tuple[str, Any, Any]:
                 names_new = [a.get("name") for a in new[key]]
                 if names_old != names_new:
                     return "arms", names_old, names_new
-                for a, b in zip(old[key], new[key]):
+                for a, b in zip(old[key], new[key], strict=True):
                     for fld in ("params", "interventions"):
                         if a.get(fld) != b.get(fld):
                             diff = next((k for k in {**a[fld], **b[fld]} if a[fld].get(k) != b[fld].get(k)), None) \
@@ -113,11 +116,26 @@ def _short(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+WRITABLE = "allowed: a directory that can be created and written to"
+
+
 class ResultStore:
-    """Writes one experiment's runs into ``root`` (see the module docstring)."""
+    """Writes one experiment's runs into ``root`` (see the module docstring).
+
+    A file-system failure (a directory that cannot be created, a disk that is full, ...) is an
+    :class:`ExperimentError` naming ``--out``, the path and the reason: one line, not a traceback.
+    """
 
     def __init__(self, root: str | Path):
         self.root = Path(root)
+
+    @contextmanager
+    def _fs(self, doing: str, path: Path) -> Iterator[None]:
+        try:
+            yield
+        except OSError as exc:
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            raise ExperimentError(f"--out '{self.root}': cannot {doing} '{path}' ({reason}); {WRITABLE}") from None
 
     @property
     def manifest_path(self) -> Path:
@@ -133,7 +151,9 @@ class ResultStore:
         if not self.root.exists():
             return None
         if not self.manifest_path.exists():
-            if any(self.root.iterdir()):
+            with self._fs("read", self.root):
+                empty = all(p.name in TABLES and p.is_dir() and not any(p.iterdir()) for p in self.root.iterdir())
+            if not empty:   # (empty table folders, as make_dirs leaves them, hold nothing)
                 raise ExperimentError(f"{where} is not empty and holds no {MANIFEST}; allowed: a new or empty "
                                       f"directory, or one holding this experiment's results (to resume)")
             return None
@@ -153,12 +173,17 @@ class ResultStore:
                 f"or a new or empty directory")
         return manifest
 
+    def make_dirs(self) -> None:
+        """Create ``root`` and its table folders (nothing if they exist)."""
+        for name in TABLES:
+            with self._fs("create the directory", self.root / name):
+                (self.root / name).mkdir(parents=True, exist_ok=True)
+
     def open(self, exp: Experiment) -> dict:
         """Create or resume: check, then write/refresh the manifest and clear debris of a killed sweep."""
         manifest = self.check(exp)
-        for name in TABLES:
-            (self.root / name).mkdir(parents=True, exist_ok=True)
-        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+        self.make_dirs()
+        now = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         if manifest is None:
             manifest = {"format": FORMAT, "created": now, "experiment": exp.describe(),
                         "definition": exp.definition,
@@ -183,7 +208,8 @@ class ResultStore:
         return json.loads(self.manifest_path.read_text())
 
     def write_manifest(self, manifest: dict) -> None:
-        _atomic_write_bytes(self.manifest_path, (json.dumps(manifest, indent=2, default=str) + "\n").encode())
+        with self._fs("write", self.manifest_path):
+            _atomic_write_bytes(self.manifest_path, (json.dumps(manifest, indent=2, default=str) + "\n").encode())
 
     def update_manifest(self, **fields) -> dict:
         manifest = self.read_manifest()
@@ -213,12 +239,13 @@ class ResultStore:
                     removed += 1
         return removed
 
-    def write(self, result: "RunOutput") -> None:
-        if result.daily is not None:
-            _atomic_write_table(self.root / "daily" / f"{result.run_id}.parquet", result.daily)
-        if result.teams is not None:
-            _atomic_write_table(self.root / "teams" / f"{result.run_id}.parquet", result.teams)
-        _atomic_write_table(self.root / "summary" / f"{result.run_id}.parquet", pd.DataFrame([result.summary]))
+    def write(self, result: RunOutput) -> None:
+        tables = [("daily", result.daily), ("teams", result.teams), ("summary", pd.DataFrame([result.summary]))]
+        for name, frame in tables:   # the summary last: a run is finished when its summary file exists
+            if frame is not None:
+                path = self.root / name / f"{result.run_id}.parquet"
+                with self._fs("write", path):
+                    _atomic_write_table(path, frame)
 
 
 @dataclass

@@ -6,8 +6,9 @@ scenario files in :mod:`~servicesim.model.scenario`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import pandas as pd
 

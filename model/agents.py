@@ -63,27 +63,28 @@ class Employee(CellAgent):
         return int(self.model.org.team[self.position])
 
     @property
-    def manager(self) -> "Manager | None":
+    def manager(self) -> Manager | None:
         boss = int(self.model.org.boss[self.position])
         return None if boss < 0 else self.model.employee(boss)
 
     @property
     def autonomy(self) -> float:
-        """The latitude this person is actually given."""
-        return float(self.model.people.autonomy()[self.position])
+        """The latitude this person is given today."""
+        return float(self.model.people.now_autonomy[self.position])
 
     @property
     def mood(self) -> float:
-        return float(self.model.people.mood()[self.position])
+        """How this person comes across to a customer today."""
+        return float(self.model.people.now_mood[self.position])
 
     # --- what can happen to one person ----------------------------------------------------------------
     def quit_job(self) -> None:
         """Leave: local knowledge goes too; the post waits for a newcomer."""
         self.model.people.leave(np.array([self.position]), self.model.p)
 
-    def receive_wrong_pay(self) -> None:
+    def receive_wrong_pay(self, days: int = 5) -> None:
         """Payroll mis-keys this person's pay (C10): stress until it is fixed."""
-        self.model.people.mispay(np.array([self.position]))
+        self.model.people.mispay(np.array([self.position]), days)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} #{self.position} team={self.team}>"
@@ -102,7 +103,7 @@ class BackOfficeEmployee(Employee):
 
     @property
     def accuracy(self) -> float:
-        return float(self.model.people.accuracy(self.model.p["backoffice_accuracy"])[self.position])
+        return float(self.model.people.accuracy(self.model.p)[self.position])
 
     @property
     def customer_awareness(self) -> float:

@@ -19,6 +19,7 @@ EVENTS = {
     "error": "back-office employee #{actor} makes an error: rework",
     "handoff": "handed off through back-office unit {value}, by #{actor}",
     "resolve": "resolved; the customer rates it {value:.1f}/5",
+    "by_rule": "the approval took too long and was settled by rule",
 }
 FRONT_HOW = {0: "solved by procedure", 1: "needs approval", 2: "standard answer to an uncovered case",
              3: "improvised for an uncovered case"}
@@ -34,7 +35,9 @@ class Journal:
         self.outcomes: list[tuple[np.ndarray, int, dict]] = []
 
     def log(self, code: str, ids: np.ndarray, day: int, actor=None, value=None) -> None:
-        copy = (lambda x: None if x is None else np.broadcast_to(np.asarray(x), ids.shape).copy())
+        def copy(x):
+            return None if x is None else np.broadcast_to(np.asarray(x), ids.shape).copy()
+
         self.batches.append((code, ids.copy(), day, copy(actor), copy(value)))
 
     def finish(self, ids: np.ndarray, day: int, fields: dict) -> None:
@@ -101,6 +104,7 @@ def explain(outcome: dict | None) -> list[str]:
         f"{outcome['extra_people']:.0f} extra person(s) to deal with: -{outcome['people_cost']:.2f}",
         f"{outcome['errors']:.0f} error(s) and rework: -{outcome['error_cost']:.2f}",
         f"mood of the employee who served them: {outcome['mood_effect']:+.2f}",
+        f"goodwill gesture: {outcome.get('gesture_effect', 0.0):+.2f}",
         f"performance {outcome['performance']:.2f} against an expectation of {outcome['expectation']:.2f}",
         f"satisfaction: {outcome['score']:.1f}/5",
     ]

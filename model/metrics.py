@@ -5,6 +5,7 @@ Daily series and run summaries use these names; reports and the browser read the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -39,9 +40,28 @@ _METRICS = [
     Metric("weakest_team_csat", "Weakest team's satisfaction", "1-5", True),
     Metric("customers", "Active customers", "customers", True),
     Metric("churn_rate", "Customer churn", "share per year", False),
+    Metric("revenue", "Revenue (customers' gross margin)", "salary-days per day", True),
     Metric("cost", "Cost", "salary-days per day", False),
-    Metric("revenue", "Revenue proxy", "per day", True),
+    Metric("profit", "Profit", "salary-days per day", True),
+    Metric("concessions", "Concessions and gestures", "salary-days per day", None),
+    Metric("approval_utilisation", "Approval utilisation", "share", None),
+    Metric("contacts_per_customer_year", "Contacts per customer", "per year", None),
+    Metric("knowledge", "Local customer knowledge (front office)", "0-1", True),
     Metric("employees", "Employees", "people", None),
+    # the terms of served customers' judgements (decomposition of satisfaction gaps)
+    Metric("abandon_share", "Requests abandoned", "share", False),
+    Metric("csat_served", "Satisfaction of customers served", "1-5", True),
+    Metric("perf_fit", "Fit of the answer", "0-1", True),
+    Metric("perf_wait", "Penalty for waiting", "performance", False),
+    Metric("perf_people", "Penalty for people dealt with", "performance", False),
+    Metric("perf_errors", "Penalty for errors", "performance", False),
+    Metric("perf_mood", "Effect of the employee's mood", "performance", True),
+    Metric("perf_concession", "Effect of gestures", "performance", True),
+    Metric("expectation_served", "Expectation of customers served", "0-1", None),
+    Metric("judge_slope", "Slope of the judgement curve", "per performance", None),
+    Metric("wrong_answer_rate", "Wrong answers reaching customers", "per request", False),
+    Metric("people_per_request", "Extra people dealt with per request", "per request", False),
+    Metric("decided_by_rule", "Approvals settled by rule", "per request", None),
 ]
 
 METRICS: dict[str, Metric] = {m.name: m for m in _METRICS}
@@ -49,3 +69,32 @@ METRICS: dict[str, Metric] = {m.name: m for m in _METRICS}
 #: The metrics a quick comparison shows first.
 HEADLINE = ("csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate",
             "error_rate", "engagement", "stress", "turnover_rate", "culture_alignment")
+
+
+def from_tally(t) -> dict:
+    """The metrics that are ratios of a tally of requests (a day's, or the whole run's): one
+    definition for daily series and run summaries."""
+    div = lambda a, b: float(a / b) if b else math.nan  # noqa: E731
+    return {
+        "csat": div(t.score_sum, t.closed),
+        "nps": div(100.0 * (t.promoters - t.detractors), t.closed),
+        "first_contact_resolution": div(t.fcr, t.resolved),
+        "resolution_time_days": div(t.resolution_days, t.resolved),
+        "escalation_rate": div(t.escalations, t.closed),
+        "handoffs_per_request": div(t.handoffs, t.resolved),
+        "people_per_request": div(t.people, t.resolved),
+        "error_rate": div(t.errors, t.resolved),
+        "approval_utilisation": div(t.approvals_demanded, t.approval_capacity),
+        "decided_by_rule": div(t.by_rule, t.closed),
+        "abandon_share": div(t.abandoned, t.closed),
+        "csat_served": div(t.score_served, t.resolved),
+        "perf_fit": div(t.fit_sum, t.resolved),
+        "wrong_answer_rate": div(t.wrong, t.resolved),
+        "perf_wait": div(t.wait_pen, t.resolved),
+        "perf_people": div(t.people_pen, t.resolved),
+        "perf_errors": div(t.error_pen, t.resolved),
+        "perf_mood": div(t.mood_eff, t.resolved),
+        "perf_concession": div(t.gesture_eff, t.resolved),
+        "expectation_served": div(t.expectation_sum, t.resolved),
+        "judge_slope": div(t.slope_sum, t.resolved),
+    }

@@ -3,54 +3,62 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
 from mesa.discrete_space import Network
 
+from . import money
 from . import params as P
 from .agents import AGENT_CLASS, Employee
 from .customers import CustomerBase
 from .errors import ParamError
-from .interventions import Intervention, make
+from .interventions import KINDS, Intervention, make
 from .journey import Journal, describe, explain
-from .organisation import BACK, FRONT, MANAGER, PAYROLL, build_organisation
+from .metrics import from_tally
+from .organisation import MANAGER, build_organisation
 from .requests import DayTally, ServiceChain
 from .workforce import Workforce
 
-DAYS_PER_YEAR = 250
+DAYS_PER_YEAR = money.DAYS_PER_YEAR
 
 
 class ServiceModel(mesa.Model):
     """An organisation serving its customers, one working day per step.
 
-    ``params`` are validated against the schema (missing ones take their defaults);
-    ``interventions`` are scheduled by day; all randomness comes from ``seed``.
+    Args:
+        params: parameter values (validated against the schema; missing ones take their defaults).
+        interventions: interventions scheduled by day (see :mod:`~servicesim.model.interventions`).
+        seed: all randomness comes from it.
+        record_journeys: keep every request's journey (for tracing one).
+        **values: parameters by name, as Mesa's ``batch_run`` and ``SolaraViz`` pass them
+            (they override ``params``).
     """
 
     def __init__(self, params: Mapping[str, Any] | None = None, *, interventions: Iterable[Intervention] = (),
-                 seed: int | None = None, record_journeys: bool = False):
+                 seed: int | None = None, record_journeys: bool = False, **values: Any):
         super().__init__(rng=seed)
         self.seed_value = seed
-        self.p = P.validate(params or {})
+        self.p = P.validate({**(params or {}), **values})
         self.day = 0
         self.schedule_plan: list[Intervention] = sorted(interventions, key=lambda iv: iv.day)
         self.intervention_log: list[Intervention] = []
-        self._expiries: list[tuple[int, Any]] = []
+        self._expiries: list[tuple[int, Callable[[], None]]] = []
 
-        # Independent sub-streams of the seeded generator, one per source of chance, so that two
-        # runs with the same seed share their organisation, people and customer stream even when
-        # management differs (common random numbers). Demand is re-seeded each day from its key.
+        # Independent sub-streams of the seeded generator, one per source of chance, and a key for
+        # chance that concerns one customer or one post on one day (model/chance.py): two runs with
+        # the same seed share their organisation, people, customers, and the customers' requests
+        # and the people's quit draws, whatever their management does (common random numbers).
         org_rng, people_rng, customer_rng, work_rng = self.rng.spawn(4)
-        demand_key = int(self.rng.integers(2**62))
+        key = int(self.rng.integers(2**62))
         self.org = build_organisation(self.p, org_rng)
-        self.people = Workforce(self.p, self.org, people_rng)
-        self.customers = CustomerBase(self.p, self.org.n_teams, int(self.p["team_size"]), customer_rng)
+        self.people = Workforce(self.p, self.org, people_rng, key=key)
+        self.customers = CustomerBase(self.p, self.org.n_teams, int(self.p["team_size"]), customer_rng, key=key)
         self.journal = Journal() if record_journeys else None
-        self.chain = ServiceChain(self.p, self.org, self.people, self.customers, work_rng, self.journal,
-                                  demand_key=demand_key)
+        self.chain = ServiceChain(self.p, self.org, self.people, self.customers, work_rng, self.journal)
         self.graph = self.org.graph
 
         # Mesa: the organisation as a network space, one agent per post.
@@ -61,21 +69,36 @@ class ServiceModel(mesa.Model):
             agent.cell = cell
             self._employees.append(agent)
 
-        self.totals = DayTally(self.org.n_teams)
-        self.quits_by_day: list[int] = []
-        self._churned_before = 0
-        self.backlog_sum = 0.0
+        self.warmup = 0
         self.team_csat_ewma = np.full(self.org.n_teams, np.nan)
+        self._churned_before = 0
+        self._start_counting()
+        self.datacollector = mesa.DataCollector(
+            model_reporters={"record": lambda m: m.records[-1] if m.records else None})
+
+    def _start_counting(self) -> None:
+        """Every run-level count starts from zero (at build, and after a warm-up)."""
+        self.totals = DayTally(self.org.n_teams)
+        self.quits_total = 0
+        self.hires_total = 0
+        self.money_total = {k: 0.0 for k in ("revenue", "cost", "profit", "concessions", "supervision",
+                                             "training", "recruitment", "salaries", "rework")}
+        self.churned_counted = 0
+        self.backlog_sum = 0.0
+        self.customer_days = 0.0
         self.records: list[dict] = []
-        self.datacollector = mesa.DataCollector(model_reporters={"record": lambda m: m.records[-1] if m.records else None})
+
+    def warm_up(self, days: int) -> ServiceModel:
+        """Simulate ``days`` working days that are not counted: the summary and the daily series
+        then cover only what follows (steady-state comparisons). Days keep their numbers."""
+        self.run(days)
+        self.warmup += int(days)
+        self._start_counting()
+        return self
 
     # --- access ------------------------------------------------------------------------------------
     def employee(self, position: int) -> Employee:
         return self._employees[position]
-
-    @property
-    def employees(self) -> list[Employee]:
-        return self._employees
 
     # --- the day ----------------------------------------------------------------------------------
     def step(self) -> None:
@@ -84,6 +107,7 @@ class ServiceModel(mesa.Model):
         self._apply_due_interventions(day)
         self.people.styles.advance(day)
         chain, people, p = self.chain, self.people, self.p
+        people.begin_day(p)
         chain.tally = DayTally(self.org.n_teams)
         chain.arrive(day)
         chain.abandon(day)
@@ -92,29 +116,23 @@ class ServiceModel(mesa.Model):
         chain.fulfil_in_back_office(day)
         chain.close(day)
         if p["pay_period"] and (day + 1) % int(p["pay_period"]) == 0:
-            self._run_payroll()
+            people.run_payroll(p, day)
         people.learn(p, chain.mgr_busy)
         people.share_knowledge(p)
         people.feel(p)
         people.cut_corners(p)
         people.absorb_culture(p)
-        quits = people.quit_jobs(p)
-        people.hire(p)
+        quits = people.quit_jobs(p, day)
+        people.hire(p, day)
         people.end_day()
         self._record(day, len(quits))
         self.datacollector.collect(self)
         self.day += 1
 
-    def run(self, days: int) -> "ServiceModel":
+    def run(self, days: int) -> ServiceModel:
         for _ in range(int(days)):
             self.step()
         return self
-
-    def _run_payroll(self) -> None:
-        pay = self.org.payroll
-        acc = self.people.accuracy(self.p["backoffice_accuracy"])[pay]
-        acc = acc[self.people.present[pay]]
-        self.people.run_payroll(self.p, float(acc.mean()) if len(acc) else 0.0)
 
     # --- interventions ---------------------------------------------------------------------------------
     def set_params(self, changes: Mapping[str, Any], source: str = "") -> None:
@@ -130,99 +148,71 @@ class ServiceModel(mesa.Model):
         valid = P.validate(changes, source=source, base=self.p)
         self.p.update({k: valid[k] for k in changes})
         for name in changes:
-            if name in P.STYLE_PARAMS:
+            if name in P.NUMERIC_STYLE_PARAMS:
                 self.people.styles.set_param(name, self.p[name])
 
     def intervene(self, kind: str, **options: Any) -> Intervention:
-        """Apply an intervention now (live), and log it at today's date."""
-        iv = make(kind, self.day, source="live intervention", **options)
-        self._apply(iv)
+        """Apply an intervention now (live), and log it at today's date. A ``style_change`` takes a
+        style preset's name (its values are read now, when the intervention is made) or ``values``."""
+        styles = None
+        if kind == "style_change" and "values" not in options:
+            from .scenario import style_catalog
+
+            styles = style_catalog()
+        iv = make(kind, self.day, source="live intervention", styles=styles, **options)
+        self.apply(iv)
         return iv
 
+    def apply(self, iv: Intervention) -> None:
+        """Apply an intervention now and log it."""
+        KINDS[iv.kind].apply(self, iv.options)
+        self.intervention_log.append(iv)
+
+    def until(self, duration: int, undo: Callable[[], None]) -> None:
+        """Undo an effect ``duration`` working days from today (an intervention's end)."""
+        self._expiries.append((self.day + int(duration), undo))
+
     def _apply_due_interventions(self, day: int) -> None:
-        for end, undo in [e for e in self._expiries if e[0] <= day]:
+        for _end, undo in [e for e in self._expiries if e[0] <= day]:
             undo()
         self._expiries = [e for e in self._expiries if e[0] > day]
         while self.schedule_plan and self.schedule_plan[0].day <= day:
-            self._apply(self.schedule_plan.pop(0))
-
-    def _for(self, duration: int, undo) -> None:
-        self._expiries.append((self.day + int(duration), undo))
-
-    def _apply(self, iv: Intervention) -> None:
-        o, people, chain = iv.options, self.people, self.chain
-        if iv.kind == "training_programme":
-            people.extra_training += o["intensity"]
-            self._for(o["duration"], lambda v=o["intensity"]: setattr(people, "extra_training", people.extra_training - v))
-        elif iv.kind == "recognition_programme":
-            people.extra_recognition += o["intensity"]
-            self._for(o["duration"], lambda v=o["intensity"]: setattr(people, "extra_recognition", people.extra_recognition - v))
-        elif iv.kind == "mystery_customer":
-            people.mystery_customer = True
-            self._for(o["duration"], lambda: setattr(people, "mystery_customer", False))
-        elif iv.kind == "job_swap":
-            staff = np.concatenate([self.org.back, self.org.payroll])
-            swap = staff[self.rng.random(len(staff)) < o["share"]]
-            people.awareness[swap] = np.maximum(people.awareness[swap], 0.8)   # they have felt the customer
-            people.alignment[swap] = np.minimum(1.0, people.alignment[swap] + 0.1)
-        elif iv.kind == "simplification":
-            chain.handoffs_removed += int(o["remove"])
-        elif iv.kind == "style_change":
-            from .scenario import style_params
-
-            target = P.validate(style_params(o["style"]), base=self.p)
-            people.styles.change_to(target, self.day, int(o["transition_days"]))
-        elif iv.kind == "demand_surge":
-            chain.demand_factor *= o["multiplier"]
-            self._for(o["duration"], lambda v=o["multiplier"]: setattr(chain, "demand_factor", chain.demand_factor / v))
-        elif iv.kind == "backoffice_incident":
-            unit = int(o["unit"])
-            if unit >= self.org.n_units:
-                raise ParamError(f"intervention 'backoffice_incident': unit {unit} does not exist; "
-                                 f"allowed: -1 (payroll) or 0..{self.org.n_units - 1}")
-            slot = self.org.n_units if unit < 0 else unit
-            people.incident[slot] = min(1.0, people.incident[slot] + o["severity"])
-            self._for(o["duration"], lambda s=slot, v=o["severity"]: people.incident.__setitem__(s, max(0.0, people.incident[s] - v)))
-        self.intervention_log.append(iv)
+            self.apply(self.schedule_plan.pop(0))
 
     # --- measurement ---------------------------------------------------------------------------------
     def _record(self, day: int, quits: int) -> None:
-        t, tot = self.chain.tally, self.totals
-        for f in DayTally.FIELDS:
-            setattr(tot, f, getattr(tot, f) + getattr(t, f))
-        tot.team_score += t.team_score
-        tot.team_closed += t.team_closed
-        self.quits_by_day.append(quits)
+        t, ppl, org = self.chain.tally, self.people, self.org
+        self.totals.add(t)
+        self.quits_total += quits
+        self.hires_total += ppl.hires_today
         backlog = len(self.chain.pool)
         self.backlog_sum += backlog
+        self.customer_days += self.customers.count
         has = t.team_closed > 0
         today_team = np.divide(t.team_score, t.team_closed, out=np.full(len(has), np.nan), where=has)
         ewma = self.team_csat_ewma
         ewma[has & np.isnan(ewma)] = today_team[has & np.isnan(ewma)]
         upd = has & ~np.isnan(ewma)
         ewma[upd] = 0.9 * ewma[upd] + 0.1 * today_team[upd]
-        ppl = self.people
-        staff = (self.org.role != MANAGER) & ppl.present
-        n_staff = max(int(staff.sum()), 1)
-        mean = lambda x: float(x[staff].mean()) if staff.any() else math.nan  # noqa: E731
-        div = lambda a, b: a / b if b else math.nan  # noqa: E731
-        front = self.org.front[ppl.present[self.org.front]]
+        staff = (org.role != MANAGER) & ppl.present
+        mean = (lambda x: float(x[staff].mean())) if staff.any() else (lambda x: math.nan)
+        front = org.front[ppl.present[org.front]]
         churned_today = self.customers.churned_total - self._churned_before
         self._churned_before = self.customers.churned_total
+        self.churned_counted += churned_today
+        training = np.minimum(1.0, ppl.style_of("training") + ppl.extra_training)
+        cash = money.account(self.p, org.role, self.customers.count, t, training, ppl.present, ppl.hires_today)
+        for k in self.money_total:
+            self.money_total[k] += getattr(cash, k)
         self.records.append({
             "day": day,
-            "csat": div(t.score_sum, t.closed),
-            "nps": div(100.0 * (t.promoters - t.detractors), t.closed),
-            "first_contact_resolution": div(t.fcr, t.resolved),
-            "resolution_time_days": div(t.resolution_days, t.resolved),
-            "escalation_rate": div(t.escalations, t.closed),
-            "handoffs_per_request": div(t.handoffs, t.resolved),
-            "error_rate": div(t.errors, t.resolved),
+            **from_tally(t),
             "engagement": mean(ppl.engagement),
             "stress": mean(ppl.stress),
-            "turnover_rate": quits / n_staff * DAYS_PER_YEAR,
+            "turnover_rate": quits / len(org.staff) * DAYS_PER_YEAR,
             "culture_alignment": mean(ppl.alignment),
             "skill": mean(ppl.skill),
+            "knowledge": float(ppl.knowledge[front].mean()) if len(front) else math.nan,
             "quality_standard": float(ppl.standard[front].mean()) if len(front) else math.nan,
             "requests_arrived": int(t.arrived),
             "requests_resolved": int(t.resolved),
@@ -230,13 +220,11 @@ class ServiceModel(mesa.Model):
             "requests_open": backlog,
             "backlog": backlog,
             "arrival_rate": float(t.arrived),
+            "contacts_per_customer_year": t.arrived / max(self.customers.count, 1) * DAYS_PER_YEAR,
             "weakest_team_csat": float(np.nanmin(ewma)) if (~np.isnan(ewma)).any() else math.nan,
             "customers": self.customers.count,
             "churn_rate": churned_today / max(self.customers.count, 1) * DAYS_PER_YEAR,
-            "cost": float(staff.sum() + (self.org.role == MANAGER).sum() * 1.5
-                          + 0.1 * n_staff * min(1.0, float(ppl.styles.current["training"].mean()) + ppl.extra_training)
-                          + 0.02 * t.rework),
-            "revenue": 100.0 * self.customers.count / self.customers.initial,
+            "revenue": cash.revenue, "cost": cash.cost, "profit": cash.profit, "concessions": cash.concessions,
             "employees": int(staff.sum()),
             "payroll_issues": int((ppl.payroll_issue > 0).sum()),
         })
@@ -271,43 +259,23 @@ class ServiceModel(mesa.Model):
             "manager": org.team_manager,
         })
 
-    def employee_state(self) -> pd.DataFrame:
-        """Each post's current state (for drawing the organisation)."""
-        ppl, org = self.people, self.org
-        from .organisation import ROLE_NAMES
-
-        return pd.DataFrame({
-            "role": [ROLE_NAMES[int(r)] for r in org.role],
-            "team": org.team,
-            "engagement": ppl.engagement,
-            "stress": ppl.stress,
-            "culture_alignment": ppl.alignment,
-            "skill": ppl.skill,
-            "vacant": ppl.vacant > 0,
-            "backlog": self.chain.open_by_employee(),
-        })
-
     def summary(self) -> dict:
         """Run-level results (the keys scripts rely on)."""
         t = self.totals
-        days = max(self.day, 1)
+        days = max(self.day - self.warmup, 1)
         daily = self.records
-        div = lambda a, b: float(a / b) if b else math.nan  # noqa: E731
-        avg = lambda key: float(np.nanmean([r[key] for r in daily])) if daily else math.nan  # noqa: E731
+        avg = (lambda key: float(np.nanmean([r[key] for r in daily]))) if daily else (lambda key: math.nan)
         teams = self.team_frame()
+        mean_customers = self.customer_days / days
+        per_day = {k: v / days for k, v in self.money_total.items()}
         return {
-            "csat": div(t.score_sum, t.closed),
-            "nps": div(100.0 * (t.promoters - t.detractors), t.closed),
-            "first_contact_resolution": div(t.fcr, t.resolved),
-            "resolution_time_days": div(t.resolution_days, t.resolved),
-            "escalation_rate": div(t.escalations, t.closed),
-            "handoffs_per_request": div(t.handoffs, t.resolved),
-            "error_rate": div(t.errors, t.resolved),
+            **from_tally(t),
             "engagement": avg("engagement"),
             "stress": avg("stress"),
-            "turnover_rate": div(sum(self.quits_by_day) * DAYS_PER_YEAR, days * len(self.org.staff)),
+            "turnover_rate": self.quits_total * DAYS_PER_YEAR / (days * len(self.org.staff)),
             "culture_alignment": avg("culture_alignment"),
             "skill": avg("skill"),
+            "knowledge": avg("knowledge"),
             "quality_standard": avg("quality_standard"),
             "requests_arrived": int(t.arrived),
             "requests_resolved": int(t.resolved),
@@ -315,13 +283,14 @@ class ServiceModel(mesa.Model):
             "requests_abandoned": int(t.abandoned),
             "backlog_mean": self.backlog_sum / days,
             "arrival_rate": t.arrived / days,
+            "contacts_per_customer_year": t.arrived / max(mean_customers, 1e-9) / days * DAYS_PER_YEAR,
             "weakest_team_csat": float(np.nanmin(teams["csat"])) if teams["csat"].notna().any() else math.nan,
             "customers": self.customers.count,
-            "churn_rate": div(self.customers.churned_total * DAYS_PER_YEAR, days * self.customers.initial),
-            "cost": avg("cost"),
-            "revenue": avg("revenue"),
+            "churn_rate": self.churned_counted * DAYS_PER_YEAR / max(self.customer_days, 1e-9),
+            **per_day,
             "employees": int(len(self.org.staff) + len(self.org.managers)),
-            "days": int(self.day),
+            "days": int(self.day - self.warmup),
+            "warmup": int(self.warmup),
             "seed": self.seed_value,
         }
 

@@ -35,6 +35,7 @@ class Organisation:
     team_manager: np.ndarray  # manager index of each front team
     unit_manager: np.ndarray  # manager index of each back unit (payroll last)
     peers: sp.csr_matrix      # row-normalised peer adjacency (staff only) for diffusion
+    next_unit: np.ndarray     # the unit each back-office unit hands a request on to (read from the graph)
     graph: nx.Graph
 
     @property
@@ -150,19 +151,39 @@ def build_organisation(p: dict, rng: np.random.Generator) -> Organisation:
     for i in range(n):
         graph.add_node(i, role=ROLE_NAMES[int(role_a[i])], team=int(team_a[i]), level=int(level_a[i]))
     graph.add_edges_from(((int(i), int(boss_a[i])) for i in range(n) if boss_a[i] >= 0), kind="reports_to")
-    # Internal supplier links: every front employee has a counterpart in each customer unit;
-    # payroll/HR serves every employee.
+    # Internal supplier links, at the level of units (their managers stand for them): each
+    # customer-facing unit supplies every front team and hands its part of a request on to the
+    # next unit of the process chain; payroll/HR serves every employee. Routing reads the chain
+    # back from the graph.
     team_manager = level1[:n_teams]
     unit_manager = level1[n_teams:]
     for u in range(n_units):
-        members = back[team_a[back] == u]
-        graph.add_edges_from(((int(members[j % len(members)]), int(f)) for j, f in enumerate(front)), kind="supplies")
+        graph.add_edges_from(((int(unit_manager[u]), int(tm)) for tm in team_manager), kind="supplies")
+        if n_units > 1:
+            graph.add_edge(int(unit_manager[u]), int(unit_manager[(u + 1) % n_units]), kind="hands_off_to")
     graph.add_edges_from(((int(payroll[j % len(payroll)]), int(s)) for j, s in enumerate(np.arange(n))
                           if role_a[s] != PAYROLL), kind="payroll")
     graph.add_edges_from(((int(a), int(b)) for a, b in edges if not graph.has_edge(int(a), int(b))), kind="peer")
+    next_unit = _process_chain(graph, unit_manager[:n_units])
 
     return Organisation(
         role=role_a, team=team_a, boss=boss_a, level=level_a, n_teams=n_teams, n_units=n_units,
         front=front, back=back, payroll=payroll, managers=managers,
-        team_manager=team_manager, unit_manager=unit_manager, peers=peers.tocsr(), graph=graph,
+        team_manager=team_manager, unit_manager=unit_manager, peers=peers.tocsr(), next_unit=next_unit, graph=graph,
     )
+
+
+def _process_chain(graph: nx.Graph, unit_managers: np.ndarray) -> np.ndarray:
+    """For each customer-facing unit, the unit it hands requests on to (itself if it is alone)."""
+    index = {int(m): u for u, m in enumerate(unit_managers)}
+    nxt = np.arange(len(unit_managers))
+    for a, b, kind in graph.edges(data="kind"):
+        if kind == "hands_off_to" and a in index and b in index:
+            ua, ub = index[a], index[b]
+            # the graph is undirected; the chain runs u -> u+1 (mod n), which orients each edge
+            # (with two units, both ways)
+            if (ua + 1) % len(nxt) == ub:
+                nxt[ua] = ub
+            if (ub + 1) % len(nxt) == ua:
+                nxt[ub] = ua
+    return nxt

@@ -7,78 +7,95 @@ sensitivity analysis all read :data:`SCHEMA`, so a value is validated once and d
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import ParamError
 
 GROUPS = {
     "organisation": "Size and shape of the organisation",
+    "supervision": "Supervision: what the organisation gives its managers (never part of a style)",
     "demand": "Customer requests",
     "customers": "Customer expectations, loyalty and word of mouth",
-    "style": "Management style (per manager)",
+    "structure": "Management style, structure block: decision rights, approvals, procedures",
+    "practices": "Management style, people-practices block: values, example, recognition, training, coaching",
     "employees": "People: learning, engagement, stress, culture, turnover",
     "backoffice": "Back office and internal service",
+    "money": "Money: revenue, salaries, concessions, recruitment (unit: one front-line salary-day)",
+    "coefficients": "Advanced: coefficients inside the mechanisms' equations (sources in docs/ODD.md)",
 }
 
 
 @dataclass(frozen=True)
 class Param:
-    """One model input: what it means, its unit, default and allowed range."""
+    """One model input: what it means, its unit, default and allowed range.
+
+    ``kind`` is ``"float"``, ``"int"`` or ``"choice"`` (one of ``choices``, a word). ``source``
+    says where a coefficient's value comes from, or that it is an assumption."""
 
     name: str
     meaning: str
     unit: str
-    default: float | int
+    default: Any
     low: float | int
     high: float | int
     group: str
-    kind: str = "float"  # "float" or "int"
+    kind: str = "float"
     reset_only: bool = False  # structural: takes effect only when a model is built
+    choices: tuple[str, ...] = ()
+    source: str = ""
 
     def allowed(self) -> str:
+        if self.kind == "choice":
+            return "one of " + ", ".join(self.choices)
         word = "an integer" if self.kind == "int" else "a number"
         return f"{word} in [{self.low}, {self.high}]"
 
-    def coerce(self, value: Any, source: str = "") -> float | int:
+    def _fail(self, where: str, value: Any, what: str, problem: str) -> ParamError:
+        return ParamError(f"parameter '{self.name}'{where}: {value!r} {what}; allowed: {self.allowed()}",
+                          name=self.name, value=value, problem=problem, allowed=self.allowed())
+
+    def coerce(self, value: Any, source: str = "") -> Any:
         """Return ``value`` as this parameter's type, or raise a one-line :class:`ParamError`."""
         where = f" in {source}" if source else ""
+        if self.kind == "choice":
+            text = value.strip() if isinstance(value, str) else value
+            if text not in self.choices:
+                raise self._fail(where, value, "is not a known option", "not_a_choice")
+            return text
         if isinstance(value, str):
             text = value.strip()
             try:
                 value = int(text) if self.kind == "int" and text.lstrip("+-").isdigit() else float(text)
             except ValueError:
-                raise ParamError(
-                    f"parameter '{self.name}'{where}: {value!r} is not a number; allowed: {self.allowed()}",
-                    name=self.name, value=value, problem="not_a_number", allowed=self.allowed(),
-                ) from None
+                raise self._fail(where, value, "is not a number", "not_a_number") from None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ParamError(
-                f"parameter '{self.name}'{where}: {value!r} has type {type(value).__name__}; "
-                f"allowed: {self.allowed()}",
-                name=self.name, value=value, problem="wrong_type", allowed=self.allowed(),
-            )
+            raise self._fail(where, value, f"has type {type(value).__name__}", "wrong_type")
         if isinstance(value, float) and not math.isfinite(value):
-            raise ParamError(f"parameter '{self.name}'{where}: {value!r} is not finite; allowed: {self.allowed()}",
-                             name=self.name, value=value, problem="not_finite", allowed=self.allowed())
+            raise self._fail(where, value, "is not finite", "not_finite")
         if self.kind == "int":
             if float(value) != int(value):
-                raise ParamError(
-                    f"parameter '{self.name}'{where}: {value!r} is not an integer; allowed: {self.allowed()}",
-                    name=self.name, value=value, problem="not_an_integer", allowed=self.allowed(),
-                )
+                raise self._fail(where, value, "is not an integer", "not_an_integer")
             value = int(value)
         else:
             value = float(value)
         if not (self.low <= value <= self.high):
-            raise ParamError(f"parameter '{self.name}'{where}: {value!r} is out of range; allowed: {self.allowed()}",
-                             name=self.name, value=value, problem="out_of_range", allowed=self.allowed())
+            raise self._fail(where, value, "is out of range", "out_of_range")
         return value
 
 
 def _p(name, meaning, unit, default, low, high, group, kind="float", reset_only=False) -> Param:
     return Param(name, meaning, unit, default, low, high, group, kind, reset_only)
 
+
+def _c(name, meaning, default, low, high, source="assumption", unit="coefficient") -> Param:
+    """A coefficient inside a mechanism's equation (the advanced group)."""
+    return Param(name, meaning, unit, default, low, high, "coefficients", source=source)
+
+
+#: The approval policies an organisation can run (see docs/ODD.md, "Managers").
+APPROVAL_POLICIES = ("staffed", "timeboxed", "fixed")
 
 _PARAMS: list[Param] = [
     # --- organisation (structural: read when the model is built) ---------------------------
@@ -91,6 +108,14 @@ _PARAMS: list[Param] = [
     _p("hierarchy_depth", "Management levels from team manager up to the director (at least what the span needs)", "levels", 3, 2, 8, "organisation", "int", True),
     _p("peer_links", "Peer links per employee (knowledge and culture spread along them)", "links", 4, 0, 20, "organisation", "int", True),
     _p("cross_team_links", "Share of peer links that cross team boundaries", "share", 0.15, 0.0, 1.0, "organisation", reset_only=True),
+    # --- supervision: what the organisation equips its managers with --------------------------
+    _p("approval_capacity", "Approvals one manager can give per day (the supervision each team has before any extra is staffed)", "approvals/day", 50, 1, 500, "supervision", "int"),
+    _p("approval_target_utilisation", "Under the 'staffed' approval policy: supervision is sized so that approvals keep it this busy", "share", 0.8, 0.3, 1.0, "supervision"),
+    _p("approval_timebox_days", "Under the 'timeboxed' approval policy: working days after which a pending approval is settled by rule", "days", 1, 0, 20, "supervision", "int"),
+    _p("monitoring_cost", "Share of the team's time taken by monitoring under full micromanagement", "share", 0.25, 0.0, 0.8, "supervision"),
+    _p("manager_knowledge", "Share of the team's local customer knowledge that reaches its manager", "share", 0.3, 0.0, 1.0, "supervision"),
+    _p("inspection_catch", "Chance that a manager reviewing an answer replaces it with their own when their own is better", "probability", 0.5, 0.0, 1.0, "supervision"),
+    _p("style_spread", "Spread of individual managers' styles around the organisation's style", "sd", 0.05, 0.0, 0.3, "supervision", reset_only=True),
     # --- demand -----------------------------------------------------------------------------
     _p("customers_per_front", "Customers in the base per front-office employee", "customers", 150, 10, 5000, "demand", "int", True),
     _p("request_rate", "Requests a customer makes per working day", "requests/day", 0.1, 0.001, 2.0, "demand"),
@@ -108,32 +133,36 @@ _PARAMS: list[Param] = [
     _p("contact_cost", "Performance a customer takes off for each extra person dealt with", "per person", 0.06, 0.0, 1.0, "customers"),
     _p("error_cost", "Performance a customer takes off for each error and its rework", "per error", 0.18, 0.0, 1.0, "customers"),
     _p("mood_weight", "Weight of the serving employee's mood in the customer's judgement", "0-1", 0.25, 0.0, 1.0, "customers"),
-    _p("churn_sensitivity", "Chance that a fully dissatisfied contact makes the customer leave", "probability", 0.05, 0.0, 1.0, "customers"),
+    _p("gesture_effect", "Performance a customer adds for a goodwill gesture of the full authority the situation called for", "per gesture", 0.1, 0.0, 1.0, "customers"),
+    _p("churn_sensitivity", "Chance that a contact leaves a customer whose memory of service is fully bad", "probability", 0.05, 0.0, 1.0, "customers"),
     _p("base_churn", "Daily chance a customer leaves for reasons unrelated to service", "per day", 0.0004, 0.0, 0.05, "customers"),
     _p("word_of_mouth", "Strength of word of mouth (net promoters) on acquiring customers", "multiplier", 1.0, 0.0, 5.0, "customers"),
-    # --- management style (per manager) ---------------------------------------------------------
-    _p("delegation", "Autonomy granted: share of the decision range delegated to the front line", "0-1", 0.5, 0.0, 1.0, "style"),
-    _p("micromanagement", "Share of decisions that need a manager's approval", "0-1", 0.2, 0.0, 1.0, "style"),
-    _p("monitoring_cost", "Share of the team's time taken by monitoring under full micromanagement", "share", 0.25, 0.0, 0.8, "style"),
-    _p("procedure_adherence", "How strictly procedures bind when a situation is not covered", "0-1", 0.5, 0.0, 1.0, "style"),
-    _p("training", "Training effort: share of the maximal programme delivered", "0-1", 0.3, 0.0, 1.0, "style"),
-    _p("coaching", "Coaching effort by managers", "0-1", 0.3, 0.0, 1.0, "style"),
-    _p("recognition", "Recognition and celebration of good service", "0-1", 0.3, 0.0, 1.0, "style"),
-    _p("values_emphasis", "How strongly leaders state customer service as the priority", "0-1", 0.5, 0.0, 1.0, "style"),
-    _p("consistency", "Role-model consistency: do managers' practices match the stated values", "0-1", 0.5, 0.0, 1.0, "style"),
-    _p("situational", "How far autonomy is dosed to each person's competence and tolerance", "0-1", 0.0, 0.0, 1.0, "style"),
-    _p("style_spread", "Spread of individual managers' styles around the organisation's style", "sd", 0.05, 0.0, 0.3, "style", reset_only=True),
-    _p("approval_capacity", "Approvals a manager can give per day", "approvals/day", 50, 1, 500, "style", "int"),
-    _p("manager_knowledge", "Share of the team's local customer knowledge that reaches its manager", "share", 0.3, 0.0, 1.0, "style"),
+    # --- management style: the structure block ------------------------------------------------
+    _p("delegation", "Autonomy granted: share of the decision range delegated to the front line", "0-1", 0.5, 0.0, 1.0, "structure"),
+    _p("micromanagement", "Share of decisions that need a manager's approval", "0-1", 0.2, 0.0, 1.0, "structure"),
+    _p("procedure_adherence", "How strictly procedures bind when a situation is not covered", "0-1", 0.5, 0.0, 1.0, "structure"),
+    Param("approval_policy", "How approvals are run: 'staffed' (supervision sized to the approvals the rules create, its salary paid), "
+          "'timeboxed' (settled by rule after a delay), 'fixed' (each manager's capacity, whatever the demand)",
+          "policy", "staffed", 0, 0, "structure", kind="choice", choices=APPROVAL_POLICIES),
+    # --- management style: the people-practices block ----------------------------------------
+    _p("values_emphasis", "How strongly leaders state customer service as the priority", "0-1", 0.5, 0.0, 1.0, "practices"),
+    _p("consistency", "Role-model consistency: do managers' practices match the stated values", "0-1", 0.5, 0.0, 1.0, "practices"),
+    _p("recognition", "Recognition and celebration of good service", "0-1", 0.3, 0.0, 1.0, "practices"),
+    _p("training", "Training effort: share of the maximal programme delivered", "0-1", 0.3, 0.0, 1.0, "practices"),
+    _p("coaching", "Coaching effort by managers", "0-1", 0.3, 0.0, 1.0, "practices"),
+    _p("situational", "How far autonomy is dosed to each person's competence and tolerance", "0-1", 0.0, 0.0, 1.0, "practices"),
     # --- employees ------------------------------------------------------------------------------
     _p("base_capacity", "Requests a trained front-office employee handles per day", "requests/day", 20.0, 1.0, 200.0, "employees"),
     _p("initial_skill", "Mean service skill of the initial staff", "0-1", 0.5, 0.0, 1.0, "employees", reset_only=True),
     _p("novice_skill", "Service skill of a newcomer", "0-1", 0.2, 0.0, 1.0, "employees"),
     _p("learning_rate", "Skill gained from a full day of experience (towards mastery)", "per day", 0.004, 0.0, 0.1, "employees"),
     _p("training_effect", "Skill gained per day from a full training programme that can be applied", "per day", 0.006, 0.0, 0.1, "employees"),
+    _p("training_time", "Share of a working day a full training programme takes people off the floor", "share", 0.08, 0.0, 0.5, "employees"),
+    _p("coaching_time", "Share of a working day full coaching takes people off the floor", "share", 0.04, 0.0, 0.5, "employees"),
     _p("forgetting", "Daily loss of unused skill", "per day", 0.001, 0.0, 0.05, "employees"),
     _p("knowledge_rate", "Local customer knowledge gained per customer contact", "per contact", 0.002, 0.0, 0.1, "employees"),
     _p("knowledge_sharing", "Daily share of a knowledge gap closed with peers", "per day", 0.02, 0.0, 0.5, "employees"),
+    _p("knowledge_obsolescence", "Daily share of local customer knowledge that goes out of date (products, customers and situations change)", "per day", 0.01, 0.0, 0.2, "employees"),
     _p("tolerance_mean", "Mean autonomy a person handles well (their tolerance)", "0-1", 0.55, 0.0, 1.0, "employees", reset_only=True),
     _p("tolerance_sd", "Spread of autonomy tolerance between people", "sd", 0.2, 0.0, 0.5, "employees", reset_only=True),
     _p("tolerance_learning", "Daily drift of a person's autonomy tolerance towards the autonomy they live with", "per day", 0.003, 0.0, 0.1, "employees"),
@@ -153,12 +182,85 @@ _PARAMS: list[Param] = [
     _p("payroll_error", "Chance a payroll run mis-pays an employee, at baseline payroll accuracy", "probability", 0.01, 0.0, 1.0, "backoffice"),
     _p("pay_period", "Working days between payroll runs", "days", 21, 1, 250, "backoffice", "int"),
     _p("payroll_stress", "Stress a mis-paid employee carries until payroll fixes the error", "0-1", 0.5, 0.0, 1.0, "backoffice"),
+    # --- money -------------------------------------------------------------------------------
+    _p("customer_value", "Gross margin an active customer brings per year, before the cost of serving them", "salary-days/year", 3.5, 0.0, 1000.0, "money"),
+    _p("salary_back", "Daily cost of a back-office or payroll post", "salary-days", 1.0, 0.0, 10.0, "money"),
+    _p("salary_manager", "Daily cost of a manager or of an extra supervisor", "salary-days", 1.6, 0.0, 20.0, "money"),
+    _p("concession_cost", "Cost of a goodwill gesture of the director's full authority (refund, voucher, waiver)", "salary-days", 0.03, 0.0, 100.0, "money"),
+    _p("rework_cost", "Material cost of one rework in the back office (beyond the time it takes)", "salary-days", 0.02, 0.0, 10.0, "money"),
+    _p("recruitment_cost", "Cost of filling a vacant post: hiring and a newcomer's induction training", "salary-days", 20.0, 0.0, 500.0, "money"),
+    _p("training_cost", "Trainers and material for one person on a full training programme, per day", "salary-days", 0.05, 0.0, 5.0, "money"),
+    # --- coefficients inside equations (advanced) ---------------------------------------------
+    _c("procedure_quality", "Know-how a codified procedure carries, on the skill scale", 0.75, 0.3, 1.0),
+    _c("routine_fit_base", "Fit of a routine answer given with no know-how", 0.55, 0.2, 0.8),
+    _c("routine_fit_skill", "Fit added to a routine answer by full know-how", 0.4, 0.1, 0.7),
+    _c("routine_complexity_penalty", "Fit lost on a routine answer per unit of complexity not mastered", 0.25, 0.0, 0.6),
+    _c("standard_fit_base", "Fit of a standard answer forced on a situation no procedure covers (C2)", 0.3, 0.0, 0.6),
+    _c("standard_fit_skill", "Fit a skilled person adds to an ill-fitting standard answer", 0.15, 0.0, 0.4),
+    _c("standard_complexity_penalty", "Fit a standard answer loses per unit of complexity", 0.1, 0.0, 0.4),
+    _c("improvised_fit_base", "Fit of an improvised answer given with no skill, knowledge or culture", 0.2, 0.0, 0.5),
+    _c("improvised_fit_scale", "Fit added to an improvised answer by full skill, knowledge and culture (C1, C3)", 0.8, 0.3, 1.0),
+    _c("improvised_weight_knowledge", "Weight of local customer knowledge in an improvised answer (C1); skill and culture share the rest", 0.3, 0.0, 0.6),
+    _c("improvised_weight_alignment", "Weight of culture alignment in an improvised answer (C3)", 0.25, 0.0, 0.6),
+    _c("improvised_complexity_penalty", "Fit an improvised answer loses per unit of complexity not mastered", 0.3, 0.0, 0.6),
+    _c("procedure_noise", "Spread of outcomes of an answer given by the book (procedures reduce variance: Bowen & Lawler 1992)", 0.03, 0.0, 0.3, "Bowen & Lawler (1992); value assumed"),
+    _c("improvisation_noise", "Spread of outcomes of an answer a person works out on their own", 0.1, 0.0, 0.4, "Bowen & Lawler (1992); value assumed"),
+    _c("pace_quality_weight", "Share of an answer's fit that depends on taking the proper time (Oliva & Sterman 2001)", 0.4, 0.0, 1.0, "Oliva & Sterman (2001); value assumed"),
+    _c("effort_speed", "Capacity gained per unit of engagement above 0.6 (discretionary effort, C4)", 0.3, 0.0, 1.0, "Rozès (C4); value assumed"),
+    _c("effort_care", "Fit gained per unit of engagement above 0.6 (care, C4)", 0.15, 0.0, 0.5, "Rozès (C4); value assumed"),
+    _c("routine_authority", "Authority a routine request needs relative to the mean (procedures pre-authorise it)", 0.6, 0.1, 1.0),
+    _c("novel_authority", "Authority a novel request needs relative to the mean", 1.6, 1.0, 3.0),
+    _c("overreach_cost", "Extra share of a gesture paid per unit of latitude used beyond the person's judgement", 1.5, 0.0, 5.0),
+    _c("overreach_fit_loss", "Fit lost per unit of latitude used beyond the person's judgement (costly or wrong decisions)", 0.2, 0.0, 1.0),
+    _c("own_error_factor", "Keying-error chance of a front employee doing back-office work themselves, relative to a hand-off", 0.3, 0.0, 1.0, "Hababou (C11); value assumed"),
+    _c("awareness_protection", "Share of hand-off information loss that customer awareness prevents (C11)", 0.5, 0.0, 1.0),
+    _c("authority_level_base", "A level-l manager holds 1 - base^l of the director's authority", 0.3, 0.05, 0.8),
+    _c("autonomy_competence_floor", "Share of their tolerance a person with no skill handles well (C7)", 0.35, 0.0, 1.0),
+    _c("autonomy_fit_width", "Gap between granted and preferred autonomy at which the fit is 0 (C7)", 0.3, 0.05, 1.0),
+    _c("judgement_alignment_weight", "Share of a person's judgement that comes from culture alignment rather than skill", 0.3, 0.0, 1.0),
+    _c("mood_engagement_weight", "Effect of engagement on how the person comes across", 0.7, 0.0, 2.0),
+    _c("mood_stress_weight", "Effect of stress on how the person comes across", 0.7, 0.0, 2.0),
+    _c("capacity_skill_weight", "Share of capacity that depends on skill", 0.4, 0.0, 0.9),
+    _c("accuracy_pressure", "Back-office error increase at full overload", 0.6, 0.0, 2.0),
+    _c("accuracy_engagement", "Back-office error decrease per unit of engagement (care, C4)", 0.5, 0.0, 1.0),
+    _c("accuracy_awareness", "Back-office error decrease at full customer awareness (C11)", 0.4, 0.0, 1.0),
+    _c("micromanagement_training_block", "Share of training micromanagement keeps people from applying (C6)", 0.6, 0.0, 1.0, "Rozès (C6); value assumed"),
+    _c("procedural_training", "Share of training that can be applied by the book where procedures bind", 0.5, 0.0, 1.0, "Bowen & Lawler (1992); value assumed"),
+    _c("stress_pressure_weight", "Stress target at full overload", 0.45, 0.0, 1.0),
+    _c("stress_micromanagement_weight", "Stress target under full micromanagement", 0.2, 0.0, 1.0),
+    _c("stress_recognition_relief", "Stress relieved by full recognition", 0.1, 0.0, 0.5),
+    _c("engagement_autonomy_weight", "Engagement from a good fit between granted and preferred autonomy (C7)", 0.18, 0.0, 0.5),
+    _c("engagement_success_weight", "Engagement from succeeding at work", 0.25, 0.0, 0.5),
+    _c("engagement_recognition_weight", "Engagement from recognition (C5)", 0.2, 0.0, 0.5),
+    _c("engagement_alignment_weight", "Engagement from culture alignment", 0.15, 0.0, 0.5),
+    _c("engagement_micromanagement_weight", "Engagement lost under full micromanagement", 0.2, 0.0, 0.5),
+    _c("engagement_stress_weight", "Engagement lost per unit of stress", 0.3, 0.0, 1.0),
+    _c("corner_cutting_exponent", "How strongly the pace gives way to overload (pace = standard / load^x)", 0.5, 0.0, 1.0, "Oliva & Sterman (2001); value assumed"),
+    _c("mystery_restore", "Daily rise of the quality standard under a mystery-customer programme (C11)", 0.02, 0.0, 0.2),
+    _c("culture_means_floor", "Share of a manager's pull on culture that works with no means to act (C5)", 0.3, 0.0, 1.0, "Rozès (C5); value assumed"),
+    _c("culture_downward_pull", "Relative pull of a manager whose example is below a person's alignment", 0.3, 0.0, 1.0),
+    _c("quit_engagement_threshold", "Engagement below which people start thinking of leaving", 0.55, 0.1, 1.0),
+    _c("early_quit_boost", "Extra quit hazard of a newcomer, fading over their first months", 1.0, 0.0, 5.0, "early attrition in contact centres; value assumed"),
+    _c("pressure_threshold", "Load (demand per unit of capacity) above which people feel pressure", 0.8, 0.3, 2.0),
+    _c("success_memory", "Weight of past days in a person's sense of succeeding at work", 0.8, 0.0, 0.99),
+    _c("staffing_adjustment", "Daily speed at which 'staffed' supervision follows the approvals demanded", 0.3, 0.01, 1.0),
+    _c("newcomer_engagement", "Engagement of a newcomer on their first day", 0.65, 0.0, 1.0),
+    _c("newcomer_alignment", "Culture alignment a newcomer brings (then socialised by peers and manager)", 0.3, 0.0, 1.0),
+    _c("payroll_fix_days", "Mean working days payroll takes to fix a pay error", 5.0, 1.0, 30.0),
+    _c("judgement_steepness", "Steepness of the customer's judgement curve (performance gap to 1-5 score)", 7.0, 1.0, 20.0, "expectation disconfirmation (Oliver 1980); value assumed"),
+    _c("customer_memory", "Weight of past contacts in a customer's memory of service", 0.7, 0.0, 0.99),
+    _c("acquisition_reach", "New customers per day brought by fully positive word of mouth, as a share of the initial base", 0.002, 0.0, 0.05),
 ]
 
 SCHEMA: dict[str, Param] = {p.name: p for p in _PARAMS}
 
-#: Parameters that make up a management style (what a style preset sets).
-STYLE_PARAMS: tuple[str, ...] = tuple(p.name for p in _PARAMS if p.group == "style" and not p.reset_only)
+#: The two blocks of a management style (docs/ODD.md §2), and the style as a whole. Organisational
+#: capacities (group "supervision") are never part of a style: changing style never resets them.
+STRUCTURE_PARAMS: tuple[str, ...] = tuple(p.name for p in _PARAMS if p.group == "structure")
+PRACTICE_PARAMS: tuple[str, ...] = tuple(p.name for p in _PARAMS if p.group == "practices")
+STYLE_PARAMS: tuple[str, ...] = STRUCTURE_PARAMS + PRACTICE_PARAMS
+#: Style parameters that are numbers (each manager holds their own value).
+NUMERIC_STYLE_PARAMS: tuple[str, ...] = tuple(n for n in STYLE_PARAMS if SCHEMA[n].kind != "choice")
 
 
 def defaults() -> dict[str, float | int]:
@@ -189,7 +291,7 @@ def validate(values: Mapping[str, Any], *, source: str = "", base: Mapping[str, 
     return out
 
 
-def parse_assignment(text: str, source: str = "--set") -> tuple[str, float | int]:
+def parse_assignment(text: str, source: str = "--set") -> tuple[str, Any]:
     """Parse ``name=value`` (as given to ``--set``) into a validated pair."""
     if "=" not in text:
         raise ParamError(f"{source}: {text!r} is not of the form name=value")
@@ -197,6 +299,15 @@ def parse_assignment(text: str, source: str = "--set") -> tuple[str, float | int
     if name not in SCHEMA:
         raise unknown_param_error(name, source)
     return name, SCHEMA[name].coerce(value, source)
+
+
+def coefficient_table() -> str:
+    """The advanced group as a Markdown table (name, default, range, meaning, source) — docs/ODD.md §8."""
+    rows = ["| coefficient | default | range | meaning | source |", "|---|---|---|---|---|"]
+    for p in _PARAMS:
+        if p.group == "coefficients":
+            rows.append(f"| `{p.name}` | {p.default} | {p.low}–{p.high} | {p.meaning} | {p.source} |")
+    return "\n".join(rows)
 
 
 def by_group(names: Iterable[str] | None = None) -> dict[str, list[Param]]:

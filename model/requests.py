@@ -23,6 +23,8 @@ from .organisation import FRONT, Organisation
 from .workforce import Workforce
 
 FRONT_QUEUE, APPROVAL, BACK_QUEUE, DONE, ABANDONED = 0, 1, 2, 3, 4
+#: An answer whose fit is below this did not solve the customer's problem (a wrong answer, as measured).
+WRONG_FIT = 0.5
 
 _COLUMNS = {
     "id": np.int64, "customer": np.int64, "team": np.int32, "arrival": np.int32, "novel": bool,
@@ -30,6 +32,7 @@ _COLUMNS = {
     "stage": np.int8, "qseq": np.int64, "front": np.int64, "approver": np.int64,
     "escalations": np.int32, "handoffs_done": np.int32, "errors": np.int32, "fit": np.float64,
     "mood": np.float64, "patience": np.float64, "mgr_decides": bool, "first_day": np.int32,
+    "gesture": np.float64, "people": np.int32, "queued_day": np.int32,
 }
 
 
@@ -50,7 +53,8 @@ class RequestPool:
         for k, t in _COLUMNS.items():
             new = batch.get(k)
             if new is None:
-                new = np.full(n, -1 if np.issubdtype(np.dtype(t), np.integer) else 0, dtype=t)
+                fill = -1 if k in ("front", "approver", "unit", "first_day", "queued_day") else 0
+                new = np.full(n, fill, dtype=t)
             self.cols[k] = np.concatenate([self.cols[k], np.asarray(new, dtype=t)])
 
     def keep(self, mask: np.ndarray) -> None:
@@ -93,33 +97,47 @@ def allocate(groups: np.ndarray, order: np.ndarray, server_group: np.ndarray, ca
     return out
 
 
-#: How good the codified procedure is, on the skill scale: procedures carry know-how to novices.
-PROCEDURE_QUALITY = 0.75
+def routine_fit(p: dict, skill, complexity, procedure=0.0):
+    """How well a procedure-covered request is solved: by the procedure as far as it binds
+    (procedures carry know-how to novices), by the person's own skill otherwise."""
+    know_how = procedure * p["procedure_quality"] + (1.0 - procedure) * skill
+    return (p["routine_fit_base"] + p["routine_fit_skill"] * know_how
+            - p["routine_complexity_penalty"] * complexity * (1.0 - know_how))
 
 
-def routine_fit(skill, complexity, procedure=0.0):
-    """How well a procedure-covered request is solved: by the procedure as far as it binds,
-    by the person's own skill otherwise."""
-    know_how = procedure * PROCEDURE_QUALITY + (1.0 - procedure) * skill
-    return 0.55 + 0.4 * know_how - 0.25 * complexity * (1.0 - know_how)
-
-
-def improvised_fit(skill, knowledge, alignment, complexity):
+def improvised_fit(p: dict, skill, knowledge, alignment, complexity):
     """How well someone solves an uncovered situation on their own: skill, local knowledge of
     the customer (C1) and a culture that says what 'the right thing' is (C3)."""
-    return 0.2 + 0.8 * (0.45 * skill + 0.3 * knowledge + 0.25 * alignment) - 0.3 * complexity * (1.0 - skill)
+    wk, wa = p["improvised_weight_knowledge"], p["improvised_weight_alignment"]
+    ws = max(0.0, 1.0 - wk - wa)
+    mix = ws * skill + wk * knowledge + wa * alignment
+    return (p["improvised_fit_base"] + p["improvised_fit_scale"] * mix
+            - p["improvised_complexity_penalty"] * complexity * (1.0 - skill))
 
 
-def standard_answer_fit(skill, complexity):
+def standard_answer_fit(p: dict, skill, complexity):
     """A standard answer applied to a situation no procedure covers fits badly (C2)."""
-    return 0.3 + 0.15 * skill - 0.1 * complexity
+    return p["standard_fit_base"] + p["standard_fit_skill"] * skill - p["standard_complexity_penalty"] * complexity
+
+
+def answer_noise(p: dict, novel, bound, procedure):
+    """Spread of an answer's outcome: an answer by the book varies less than one a person works
+    out (Bowen & Lawler 1992). Routine answers follow the procedure as far as it binds."""
+    own = p["improvisation_noise"]
+    return np.where(~novel, procedure * p["procedure_noise"] + (1.0 - procedure) * own,
+                    np.where(bound, p["procedure_noise"], own))
 
 
 class DayTally:
     """What happened to requests today (summed into run totals by the model)."""
 
     FIELDS = ("arrived", "closed", "resolved", "abandoned", "score_sum", "promoters", "detractors",
-              "fcr", "resolution_days", "escalations", "handoffs", "errors", "rework")
+              "fcr", "resolution_days", "escalations", "handoffs", "errors", "rework", "people",
+              # the terms of served customers' judgements, for the decomposition of satisfaction gaps
+              "score_served", "fit_sum", "wait_pen", "people_pen", "error_pen", "mood_eff", "gesture_eff",
+              "expectation_sum", "slope_sum", "wrong",
+              # approvals and money
+              "approvals_demanded", "approval_capacity", "extra_supervisors", "concessions", "by_rule")
 
     def __init__(self, n_teams: int):
         for f in self.FIELDS:
@@ -127,14 +145,19 @@ class DayTally:
         self.team_score = np.zeros(n_teams)
         self.team_closed = np.zeros(n_teams)
 
+    def add(self, other: DayTally) -> None:
+        for f in self.FIELDS:
+            setattr(self, f, getattr(self, f) + getattr(other, f))
+        self.team_score += other.team_score
+        self.team_closed += other.team_closed
+
 
 class ServiceChain:
     """Moves requests through the chain, one working day at a time."""
 
     def __init__(self, p: dict, org: Organisation, people: Workforce, customers: CustomerBase,
-                 rng: np.random.Generator, journal: Journal | None = None, demand_key: int = 0):
+                 rng: np.random.Generator, journal: Journal | None = None):
         self.p, self.org, self.people, self.customers, self.rng = p, org, people, customers, rng
-        self.demand_key = demand_key
         self.pool = RequestPool()
         self.journal = journal
         self.next_id = 0
@@ -142,6 +165,7 @@ class ServiceChain:
         self.handoffs_removed = 0      # by simplification
         self.demand_factor = 1.0       # demand surges
         self.mgr_busy = np.zeros(org.size)
+        self.approval_demand = None    # EWMA of each manager's approval queue (the 'staffed' policy sizes to it)
         self.tally = DayTally(org.n_teams)
 
     # --- helpers ---------------------------------------------------------------------------
@@ -160,51 +184,55 @@ class ServiceChain:
 
     # --- 1. arrivals ---------------------------------------------------------------------------
     def arrive(self, day: int) -> int:
-        """New requests from the customer base (Poisson arrivals).
+        """New requests from the customer base.
 
-        Each day's demand has its own stream, keyed by the day: the same seed brings the same
-        requests whatever happened inside the organisation before (common random numbers)."""
+        Each customer slot has its own stream of requests keyed by the day (common random
+        numbers): the same customer asks the same things on the same days under any management,
+        as long as they are still a customer."""
         p = self.p
-        rng = np.random.default_rng([self.demand_key, day])
-        rate = self.customers.count * p["request_rate"] * self.demand_factor
-        n = int(rng.poisson(rate))
-        if n == 0 or self.customers.count == 0:
+        slots, g = self.customers.requests_on(day, p["request_rate"] * self.demand_factor)
+        n_all = len(slots)
+        if n_all == 0:
             return 0
-        cust = self.customers.pick_requesters(n, rng)
         m = p["complexity_mean"]
-        complexity = rng.beta(4 * m, 4 * (1 - m), n)
+        novel = g.random(n_all) < p["novelty"]
+        complexity = g.beta(4 * m, 4 * (1 - m), n_all)
         a = min(max(p["authority_mean"], 0.01), 0.99)
-        novel = rng.random(n) < p["novelty"]
-        # procedures pre-authorise the routine cases; uncovered situations call for more latitude
-        authority = np.minimum(1.0, rng.beta(2 * a, 2 * (1 - a), n) * np.where(novel, 1.6, 0.6))
+        # procedures pre-authorise routine cases; uncovered situations call for more latitude;
+        # the two are scaled so that the mean authority needed is authority_mean
+        r, v, nu = p["routine_authority"], p["novel_authority"], p["novelty"]
+        scale = np.where(novel, v, r) / (r * (1.0 - nu) + v * nu)
+        authority = np.minimum(1.0, g.beta(2 * a, 2 * (1 - a), n_all) * scale)
         if p["authority_mean"] == 0.0:
             authority[:] = 0.0
-        needs_back = rng.random(n) < p["back_office_share"]
+        needs_back = g.random(n_all) < p["back_office_share"]
+        first_unit = g.integers(0, self.org.n_units, n_all)
+        patience = g.exponential(p["patience_days"], n_all)
+        keep = self.customers.active[slots]
+        n = int(keep.sum())
+        if n == 0:
+            return 0
+        cust = slots[keep]
+        needs_back = needs_back[keep]
         batch = {
             "id": np.arange(self.next_id, self.next_id + n),
             "customer": cust,
             "team": self.customers.team[cust],
             "arrival": np.full(n, day),
-            "novel": novel,
-            "complexity": complexity,
-            "authority": authority,
-            "unit": np.where(needs_back, rng.integers(0, self.org.n_units, n), -1),
+            "novel": novel[keep],
+            "complexity": complexity[keep],
+            "authority": authority[keep],
+            "unit": np.where(needs_back, first_unit[keep], -1),
             "handoffs_left": np.where(needs_back, self.handoffs_now, 0),
             "stage": np.full(n, FRONT_QUEUE),
             "qseq": self._seq(n),
-            "patience": rng.exponential(p["patience_days"], n),
-            "fit": np.zeros(n),
-            "mood": np.zeros(n),
-            "escalations": np.zeros(n),
-            "handoffs_done": np.zeros(n),
-            "errors": np.zeros(n),
-            "mgr_decides": np.zeros(n, dtype=bool),
+            "patience": patience[keep],
             "first_day": np.full(n, -1),
         }
         self.next_id += n
         start = len(self.pool)
         self.pool.add(batch)
-        self._log("arrive", np.arange(start, start + n), day, self.pool["team"][start:])
+        self._log("arrive", np.arange(start, start + n), day, self.pool["team"][start:], cust)
         self.tally.arrived += n
         return n
 
@@ -219,11 +247,12 @@ class ServiceChain:
 
     # --- 2. front office ---------------------------------------------------------------------------
     def serve_at_front(self, day: int) -> None:
-        """Front-office employees take waiting requests of their team's customers."""
+        """Front-office employees take waiting requests of their team's customers and answer, decide,
+        or pass the request up (C1-C4)."""
         p, rng, pool, people, org = self.p, self.rng, self.pool, self.people, self.org
         queue = np.flatnonzero(pool["stage"] == FRONT_QUEUE)
         front = org.front
-        cap = people.capacity(p["base_capacity"], p["monitoring_cost"])[front]
+        cap = people.capacity(p, p["base_capacity"])[front]
         pick = allocate(pool["team"][queue], pool["qseq"][queue], org.team[front], cap, org.n_teams, rng)
         served = queue[pick >= 0]
         emp = front[pick[pick >= 0]]
@@ -236,36 +265,45 @@ class ServiceChain:
         if len(served) == 0:
             return
         n = len(served)
-        autonomy = people.autonomy()[emp]
-        micro = people.style_of("micromanagement")[emp]
-        procedure = people.style_of("procedure_adherence")[emp]
-        novel, cx = pool["novel"][served], pool["complexity"][served]
+        autonomy, procedure = people.now_autonomy[emp], people.now_procedure[emp]
+        novel, cx, authority = pool["novel"][served], pool["complexity"][served], pool["authority"][served]
         skill, know, align = people.skill[emp], people.knowledge[emp], people.alignment[emp]
 
-        lacks_authority = pool["authority"][served] > autonomy
-        needs_approval = rng.random(n) < micro
+        lacks_authority = authority > autonomy
+        sign_off = rng.random(n) < people.now_micro[emp]          # micromanagement: approval required
         bound = novel & (rng.random(n) < procedure)             # procedures bind where none fits
         sees_misfit = bound & (rng.random(n) < know)           # local knowledge tells the answer won't fit
-        escalate = lacks_authority | needs_approval | sees_misfit
-        fit = np.where(~novel, routine_fit(skill, cx, procedure),
-                       np.where(bound, standard_answer_fit(skill, cx), improvised_fit(skill, know, align, cx)))
-        fit = fit * (0.6 + 0.4 * people.pace[emp]) + rng.normal(0.0, 0.05, n)
+        decision_up = lacks_authority | sees_misfit
+        escalate = decision_up | sign_off
+        fit = np.where(~novel, routine_fit(p, skill, cx, procedure),
+                       np.where(bound, standard_answer_fit(p, skill, cx), improvised_fit(p, skill, know, align, cx)))
+        w = p["pace_quality_weight"]
+        fit = fit * (1.0 - w + w * people.pace[emp]) + p["effort_care"] * people.effort(p)[emp]
+        fit = fit + rng.normal(0.0, 1.0, n) * answer_noise(p, novel, bound, procedure)
+        # a decision taken on one's own: authority used beyond one's judgement is costly and error-prone
+        # (routine cases are decided by the book as far as the procedure binds; a standard answer grants nothing)
+        by_book = np.where(novel, 0.0, procedure)
+        overreach = np.maximum(authority - people.now_judgement[emp], 0.0) * (1.0 - by_book) * ~bound
+        fit = fit - p["overreach_fit_loss"] * overreach
         pool["fit"][served] = np.clip(fit, 0.0, 1.0)
-        pool["mood"][served] = people.mood()[emp]
+        pool["gesture"][served] = np.where(bound, 0.0, authority * (1.0 + p["overreach_cost"] * overreach))
+        pool["mood"][served] = people.now_mood[emp]
         pool["front"][served] = emp
         pool["first_day"][served] = day
-        pool["mgr_decides"][served] = lacks_authority | sees_misfit
+        pool["mgr_decides"][served] = decision_up
         # success feeds the employee's sense of competence (engagement)
-        ok = np.bincount(emp - 0, weights=pool["fit"][served], minlength=org.size)
+        ok = np.bincount(emp, weights=pool["fit"][served], minlength=org.size)
         cnt = np.bincount(emp, minlength=org.size)
         has = cnt > 0
-        people.success[has] = 0.8 * people.success[has] + 0.2 * ok[has] / cnt[has]
+        keep = p["success_memory"]
+        people.success[has] = keep * people.success[has] + (1.0 - keep) * ok[has] / cnt[has]
         self._log("front", served, day, emp, np.where(escalate, 1, np.where(bound, 2, np.where(novel, 3, 0))))
 
         up = served[escalate]
         pool["stage"][up] = APPROVAL
         pool["approver"][up] = org.boss[pool["front"][up]]
         pool["escalations"][up] += 1
+        pool["queued_day"][up] = day
         pool["qseq"][up] = self._seq(len(up))
         self._log("escalate", up, day, pool["approver"][up],
                   np.where(lacks_authority[escalate], 1, np.where(sees_misfit[escalate], 2, 0)))
@@ -282,24 +320,68 @@ class ServiceChain:
         # back-office work done by the front employee (no hand-off left): own keying errors are rare
         own = done[pool["unit"][done] >= 0]
         if len(own):
-            slip = self.rng.random(len(own)) < 0.3 * self.p["handoff_error"] * (1.0 - self.people.skill[pool["front"][own]])
+            risk = self.p["own_error_factor"] * self.p["handoff_error"] * (1.0 - self.people.skill[pool["front"][own]])
+            slip = self.rng.random(len(own)) < risk
             pool["errors"][own[slip]] += 1
             self._log("own_error", own[slip], day, pool["front"][own[slip]])
         pool["stage"][done] = DONE
 
     # --- 3. managers ---------------------------------------------------------------------------------
+    def _approval_capacity(self, demand: np.ndarray) -> np.ndarray:
+        """Approvals each manager's supervision can give today, by the organisation's approval policy."""
+        p = self.p
+        base = np.full(len(demand), float(p["approval_capacity"]))
+        if p["approval_policy"] != "staffed":
+            return base
+        if self.approval_demand is None:
+            self.approval_demand = demand.astype(float)
+        else:
+            rate = p["staffing_adjustment"]
+            self.approval_demand = (1.0 - rate) * self.approval_demand + rate * demand
+        cap = np.maximum(base, self.approval_demand / p["approval_target_utilisation"])
+        self.tally.extra_supervisors += float(((cap - base) / base).sum())
+        return cap
+
+    def _settle_by_rule(self, day: int) -> None:
+        """'timeboxed' policy: approvals pending too long are settled by rule: a sign-off lets the
+        employee's answer stand; a decision gets the rulebook's answer and no more authority than
+        the employee holds."""
+        p, pool, people = self.p, self.pool, self.people
+        late = np.flatnonzero((pool["stage"] == APPROVAL) & (day - pool["queued_day"] >= p["approval_timebox_days"]))
+        if len(late) == 0:
+            return
+        dec = late[pool["mgr_decides"][late]]
+        emp = pool["front"][dec]
+        cx, novel = pool["complexity"][dec], pool["novel"][dec]
+        fit = np.where(novel, standard_answer_fit(p, people.skill[emp], cx), routine_fit(p, people.skill[emp], cx, 1.0))
+        pool["fit"][dec] = np.clip(fit + self.rng.normal(0.0, p["procedure_noise"], len(dec)), 0.0, 1.0)
+        pool["gesture"][dec] = np.minimum(pool["authority"][dec], people.now_autonomy[emp])
+        self.tally.by_rule += len(late)
+        self._log("by_rule", late, day, None, pool["mgr_decides"][late].astype(int))
+        self._route_after_decision(late, day)
+
     def approve(self, day: int) -> None:
-        """Managers work through their approval queue; beyond their authority, one level up (C1)."""
+        """Managers work through their approval queue; beyond their authority, one level up (C1).
+
+        An approval is an inspection (Bowen & Lawler 1992): the manager, with the knowledge that
+        reaches them, may replace a worse answer with their own and trim an over-generous gesture.
+        A decision passed up is the manager's own: one more person the customer deals with."""
         p, rng, pool, people, org = self.p, self.rng, self.pool, self.people, self.org
+        if p["approval_policy"] == "timeboxed":
+            self._settle_by_rule(day)
         queue = np.flatnonzero(pool["stage"] == APPROVAL)
         mgrs = org.managers
-        cap = people.styles.current["approval_capacity"][mgrs].astype(float)
         slot_of = np.full(org.size, -1)
         slot_of[mgrs] = np.arange(len(mgrs))
-        pick = allocate(slot_of[pool["approver"][queue]], pool["qseq"][queue], np.arange(len(mgrs)), cap, len(mgrs), rng)
-        busy = np.bincount(slot_of[pool["approver"][queue]], minlength=len(mgrs)) / np.maximum(cap, 1.0)
+        demand = np.bincount(slot_of[pool["approver"][queue]], minlength=len(mgrs))
+        cap = self._approval_capacity(demand)
+        asked = demand > 0
+        self.tally.approvals_demanded += float(demand[asked].sum())
+        self.tally.approval_capacity += float(cap[asked].sum())
+        pick = allocate(slot_of[pool["approver"][queue]], pool["qseq"][queue], np.arange(len(mgrs)), cap, len(mgrs),
+                        rng)
         self.mgr_busy[:] = 0.0
-        self.mgr_busy[mgrs] = np.minimum(busy, 1.0)
+        self.mgr_busy[mgrs] = np.minimum(demand / np.maximum(cap, 1.0), 1.0)
         done = queue[pick >= 0]
         if len(done) == 0:
             return
@@ -309,24 +391,38 @@ class ServiceChain:
         up = done[beyond]
         pool["approver"][up] = org.boss[pool["approver"][up]]
         pool["escalations"][up] += 1
+        pool["queued_day"][up] = day
         pool["qseq"][up] = self._seq(len(up))
         self._log("escalate", up, day, pool["approver"][up], 1)
-        decided = done[~beyond]
-        m = mgr[~beyond]
+        decided, m = done[~beyond], mgr[~beyond]
+        own_fit, own_gesture = self._managers_answer(decided, m)
         decide = pool["mgr_decides"][decided]
-        if decide.any():
-            d, dm = decided[decide], m[decide]
-            team_knowledge = self._team_knowledge()
-            team = pool["team"][d]
-            levels_up = org.level[dm].astype(float)
-            k_mgr = team_knowledge[team] * p["manager_knowledge"] ** levels_up    # knowledge thins out upwards
-            a_mgr = people.style_of("values_emphasis")[dm] * people.lived_consistency()[dm]
-            cx = pool["complexity"][d]
-            fit = np.where(pool["novel"][d], improvised_fit(people.skill[dm], k_mgr, a_mgr, cx),
-                           routine_fit(people.skill[dm], cx, people.style_of("procedure_adherence")[dm]))
-            pool["fit"][d] = np.clip(fit + rng.normal(0.0, 0.05, len(d)), 0.0, 1.0)
+        d = decided[decide]
+        pool["fit"][d] = own_fit[decide]
+        pool["gesture"][d] = own_gesture[decide]
+        pool["people"][d] += 1
+        s = decided[~decide]                                  # sign-offs: an inspection
+        catch = rng.random(len(s)) < p["inspection_catch"]
+        pool["fit"][s] = np.where(catch, np.maximum(pool["fit"][s], own_fit[~decide]), pool["fit"][s])
+        pool["gesture"][s] = np.where(catch, np.minimum(pool["gesture"][s], own_gesture[~decide]), pool["gesture"][s])
         self._log("decide", decided, day, m, decide.astype(int))
         self._route_after_decision(decided, day)
+
+    def _managers_answer(self, idx: np.ndarray, mgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The answer and gesture managers ``mgr`` would give requests ``idx``: their skill, the
+        team's knowledge thinned out on its way up (C1), their own culture alignment and judgement."""
+        p, pool, people, org = self.p, self.pool, self.people, self.org
+        if len(idx) == 0:
+            return np.empty(0), np.empty(0)
+        k_mgr = self._team_knowledge()[pool["team"][idx]] * p["manager_knowledge"] ** org.level[mgr].astype(float)
+        cx, novel, authority = pool["complexity"][idx], pool["novel"][idx], pool["authority"][idx]
+        procedure = people.now_procedure[mgr]
+        fit = np.where(novel, improvised_fit(p, people.skill[mgr], k_mgr, people.alignment[mgr], cx),
+                       routine_fit(p, people.skill[mgr], cx, procedure))
+        fit = fit + self.rng.normal(0.0, 1.0, len(idx)) * answer_noise(p, novel, np.zeros(len(idx), bool), procedure)
+        overreach = np.maximum(authority - people.now_judgement[mgr], 0.0)
+        fit = np.clip(fit - p["overreach_fit_loss"] * overreach, 0.0, 1.0)
+        return fit, authority * (1.0 + p["overreach_cost"] * overreach)
 
     def _team_knowledge(self) -> np.ndarray:
         f = self.org.front
@@ -338,11 +434,12 @@ class ServiceChain:
 
     # --- 4. back office ---------------------------------------------------------------------------
     def fulfil_in_back_office(self, day: int) -> None:
-        """One hand-off per request per day through a back-office unit; errors come back as rework."""
+        """One hand-off per request per day through a back-office unit; errors come back as rework.
+        The next hand-off goes to the unit this one supplies (the organisation's supplier links)."""
         p, rng, pool, people, org = self.p, self.rng, self.pool, self.people, self.org
         queue = np.flatnonzero(pool["stage"] == BACK_QUEUE)
         back = org.back
-        cap = people.capacity(p["backoffice_capacity"], p["monitoring_cost"])[back]
+        cap = people.capacity(p, p["backoffice_capacity"])[back]
         pick = allocate(pool["unit"][queue], pool["qseq"][queue], org.team[back], cap, org.n_units, rng)
         demand = np.bincount(pool["unit"][queue], minlength=org.n_units)
         unit_cap = np.bincount(org.team[back], weights=cap, minlength=org.n_units)
@@ -353,8 +450,9 @@ class ServiceChain:
             return
         emp = back[pick[pick >= 0]]
         np.add.at(people.handled, emp, 1.0)
-        acc = people.accuracy(p["backoffice_accuracy"])[emp]
-        lost = p["handoff_error"] * (1.0 - 0.5 * people.awareness[emp])    # information lost in transit
+        acc = people.accuracy(p)[emp]
+        # information lost in transit
+        lost = p["handoff_error"] * (1.0 - p["awareness_protection"] * people.awareness[emp])
         error = rng.random(len(done)) < 1.0 - acc * (1.0 - lost)
         wrong, right = done[error], done[~error]
         pool["errors"][wrong] += 1
@@ -364,68 +462,72 @@ class ServiceChain:
         bad = np.bincount(emp[error], minlength=org.size)
         allw = np.bincount(emp, minlength=org.size)
         has = allw > 0
-        people.success[has] = 0.8 * people.success[has] + 0.2 * (1.0 - bad[has] / allw[has])
+        keep = p["success_memory"]
+        people.success[has] = keep * people.success[has] + (1.0 - keep) * (1.0 - bad[has] / allw[has])
         pool["handoffs_done"][right] += 1
         pool["handoffs_left"][right] -= 1
         self._log("handoff", right, day, emp[~error], pool["unit"][right])
         onward = right[pool["handoffs_left"][right] > 0]
-        pool["unit"][onward] = (pool["unit"][onward] + 1) % org.n_units   # the next unit in the chain
+        pool["unit"][onward] = org.next_unit[pool["unit"][onward]]
         pool["qseq"][onward] = self._seq(len(onward))
         finished = right[pool["handoffs_left"][right] == 0]
         pool["stage"][finished] = DONE
 
     # --- 5. customers judge -----------------------------------------------------------------------
     def close(self, day: int) -> None:
-        """Customers judge what was done; closed requests leave the pool."""
+        """Customers judge what was done (served) or give their verdict on being left waiting
+        (abandoned: scores 1); closed requests leave the pool."""
         p, pool, t = self.p, self.pool, self.tally
         stage = pool["stage"]
-        done = np.flatnonzero(stage == DONE)
-        gone = np.flatnonzero(stage == ABANDONED)
-        cust_all = []
-        score_all = []
-        if len(done):
-            wait = day - pool["arrival"][done]
-            extra_people = pool["escalations"][done] + pool["handoffs_done"][done]
-            errors = pool["errors"][done]
-            perf = (pool["fit"][done] - p["wait_cost"] * np.log2(1.0 + wait) - p["contact_cost"] * extra_people
-                    - p["error_cost"] * errors + p["mood_weight"] * (pool["mood"][done] - 0.5))
-            cust = pool["customer"][done]
-            expectation = self.customers.expectation[cust]
-            score = judge(perf, expectation)
-            if self.journal is not None:
-                self.journal.finish(pool["id"][done], day, {
-                    "fit": pool["fit"][done], "wait": wait, "extra_people": extra_people, "errors": errors,
-                    "mood": pool["mood"][done], "performance": perf, "expectation": expectation, "score": score,
-                    "wait_cost": p["wait_cost"] * np.log2(1.0 + wait), "people_cost": p["contact_cost"] * extra_people,
-                    "error_cost": p["error_cost"] * errors, "mood_effect": p["mood_weight"] * (pool["mood"][done] - 0.5),
-                })
-            leavers = self.customers.experience(cust, perf, score, p)
-            first = (pool["escalations"][done] == 0) & (pool["handoffs_done"][done] == 0) & (errors == 0) & (wait == 0)
-            t.resolved += len(done)
-            t.fcr += int(first.sum())
-            t.resolution_days += float(wait.sum())
-            t.escalations += float(pool["escalations"][done].sum())
-            t.handoffs += float(pool["handoffs_done"][done].sum())
-            t.errors += float(errors.sum())
-            cust_all.append(cust)
-            score_all.append(score)
-            self._log("resolve", done, day, None, score)
-        else:
-            leavers = np.empty(0, dtype=np.int64)
-        if len(gone):
-            cust = pool["customer"][gone]
-            score = np.ones(len(gone))
-            if self.journal is not None:
-                self.journal.finish(pool["id"][gone], day, {"abandoned": np.ones(len(gone)), "score": score,
-                                                             "wait": day - pool["arrival"][gone]})
-            leavers = np.concatenate([leavers, self.customers.experience(cust, np.zeros(len(gone)), score, p)])
-            t.abandoned += len(gone)
-            t.escalations += float(pool["escalations"][gone].sum())
-            cust_all.append(cust)
-            score_all.append(score)
-        if cust_all:
-            cust = np.concatenate(cust_all)
-            score = np.concatenate(score_all)
+        idx = np.flatnonzero((stage == DONE) | (stage == ABANDONED))
+        served = stage[idx] == DONE
+        done, gone = idx[served], idx[~served]
+        cust = pool["customer"][idx]
+        wait = day - pool["arrival"][idx]
+        people_n = pool["people"][idx] + pool["handoffs_done"][idx]
+        errors = pool["errors"][idx]
+        terms = {
+            "fit": pool["fit"][idx],
+            "wait_cost": p["wait_cost"] * np.log2(1.0 + wait),
+            "people_cost": p["contact_cost"] * people_n,
+            "error_cost": p["error_cost"] * errors,
+            "mood_effect": p["mood_weight"] * (pool["mood"][idx] - 0.5),
+            "gesture_effect": p["gesture_effect"] * pool["gesture"][idx],
+        }
+        perf = (terms["fit"] - terms["wait_cost"] - terms["people_cost"] - terms["error_cost"]
+                + terms["mood_effect"] + terms["gesture_effect"])
+        expectation = self.customers.expectation[cust]
+        judged, slope = judge(perf, expectation, p["judgement_steepness"])
+        score = np.where(served, judged, 1.0)
+        if self.journal is not None:
+            self.journal.finish(pool["id"][idx], day, {
+                **terms, "wait": wait, "extra_people": people_n, "errors": errors, "mood": pool["mood"][idx],
+                "gesture": pool["gesture"][idx], "performance": perf, "expectation": expectation, "score": score,
+                "abandoned": (~served).astype(float)})
+        leavers = self.customers.experience(cust, perf, score, served, p, day)
+        s = served
+        first = (pool["people"][done] == 0) & (pool["handoffs_done"][done] == 0) & (errors[s] == 0) & (wait[s] == 0)
+        t.resolved += len(done)
+        t.abandoned += len(gone)
+        t.fcr += int(first.sum())
+        t.resolution_days += float(wait[s].sum())
+        t.escalations += float(pool["escalations"][idx].sum())
+        t.people += float(people_n[s].sum())
+        t.handoffs += float(pool["handoffs_done"][done].sum())
+        t.errors += float(errors[s].sum())
+        t.score_served += float(score[s].sum())
+        t.fit_sum += float(terms["fit"][s].sum())
+        t.wrong += int((terms["fit"][s] < WRONG_FIT).sum())
+        t.wait_pen += float(terms["wait_cost"][s].sum())
+        t.people_pen += float(terms["people_cost"][s].sum())
+        t.error_pen += float(terms["error_cost"][s].sum())
+        t.mood_eff += float(terms["mood_effect"][s].sum())
+        t.gesture_eff += float(terms["gesture_effect"][s].sum())
+        t.expectation_sum += float(expectation[s].sum())
+        t.slope_sum += float(slope[s].sum())
+        t.concessions += float(pool["gesture"][done].sum()) * p["concession_cost"]
+        self._log("resolve", done, day, None, score[s])
+        if len(idx):
             cat = nps_category(score)
             t.closed += len(score)
             t.score_sum += float(score.sum())
@@ -434,7 +536,7 @@ class ServiceChain:
             team = self.customers.team[cust]
             t.team_score += np.bincount(team, weights=score, minlength=self.org.n_teams)
             t.team_closed += np.bincount(team, minlength=self.org.n_teams)
-        self.customers.turn_over(leavers, t.promoters - t.detractors, int(t.closed), p)
+        self.customers.turn_over(leavers, t.promoters - t.detractors, int(t.closed), p, day)
         pool.keep((stage != DONE) & (stage != ABANDONED))
 
     def open_by_team(self) -> np.ndarray:

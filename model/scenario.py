@@ -3,7 +3,7 @@
 A scenario file looks like::
 
     description = "One line shown by `servicesim scenarios`"
-    category = "sector"        # "style" for the management-style presets
+    category = "sector"        # see below
     extends = "hierarchical"   # optional: a preset name or a path, resolved first
     [params]
     novelty = 0.45
@@ -12,22 +12,32 @@ A scenario file looks like::
     kind = "style_change"
     style = "bersin"
 
+A management style is two blocks, named separately (docs/ODD.md §2): a *structure* block (decision
+rights, approvals, procedures; presets of ``category = "structure"``) and a *people-practices*
+block (values, example, recognition, training, coaching, dosing; ``category = "practices"``).
+A block file may set only its own block's parameters. A style preset (``category = "style"``)
+names one block of each (``structure = "control"``, ``practices = "weak_practices"``), so an
+experiment can cross them (:func:`with_blocks`). A style never sets an organisational capacity.
+
 This module reads files; the model itself never does I/O.
 """
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from . import params as P
 from .errors import ParamError, ScenarioError
 from .interventions import Intervention, make
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-_TOP_KEYS = {"description", "category", "extends", "params", "interventions", "name"}
+_TOP_KEYS = {"description", "category", "extends", "params", "interventions", "name", "structure", "practices"}
+#: Block category -> the parameters a block of that category may set.
+BLOCKS = {"structure": P.STRUCTURE_PARAMS, "practices": P.PRACTICE_PARAMS}
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,7 @@ class Scenario:
     category: str = "custom"
     style: str | None = None  # the style preset this scenario stands on, if any
 
-    def with_params(self, overrides: Mapping[str, Any], source: str = "--set") -> "Scenario":
+    def with_params(self, overrides: Mapping[str, Any], source: str = "--set") -> Scenario:
         return replace(self, params=P.validate(overrides, source=source, base=self.params))
 
 
@@ -79,20 +89,44 @@ def list_scenarios() -> list[tuple[str, str, str]]:
     for name, path in preset_paths().items():
         data = _read(path)
         rows.append((name, str(data.get("category", "custom")), str(data.get("description", ""))))
-    order = {"style": 0, "sector": 1}
+    order = {"style": 0, "structure": 1, "practices": 2, "sector": 3}
     return sorted(rows, key=lambda r: (order.get(r[1], 2), r[0]))
 
 
+def names_of(category: str) -> list[str]:
+    """The shipped presets of one category ("style", "structure", "practices", "sector")."""
+    return [name for name, cat, _ in list_scenarios() if cat == category]
+
+
 def style_names() -> list[str]:
-    return [name for name, cat, _ in list_scenarios() if cat == "style"]
+    return names_of("style")
+
+
+def block_params(category: str, name: str) -> dict[str, Any]:
+    """The parameters a structure or people-practices block sets."""
+    if name not in names_of(category):
+        raise ScenarioError(f"{category} block '{name}' is unknown; allowed: {', '.join(names_of(category))}")
+    values = _read(preset_paths()[name]).get("params", {})
+    return {k: v for k, v in P.validate(values, source=f"{category} block '{name}'").items() if k in BLOCKS[category]}
 
 
 def style_params(style: str) -> dict[str, Any]:
-    """The management-style parameters a style preset sets (over the defaults)."""
+    """The management-style parameters a style preset sets: its two blocks, over the defaults."""
     if style not in style_names():
         raise ScenarioError(f"style '{style}' is unknown; allowed: {', '.join(style_names())}")
     full = load_scenario(style).params
     return {k: full[k] for k in P.STYLE_PARAMS}
+
+
+def style_catalog() -> dict[str, dict[str, Any]]:
+    """Every style preset's parameters, by name (what a style change can move to)."""
+    return {name: style_params(name) for name in style_names()}
+
+
+def make_intervention(kind: str, day: int = 0, source: str = "", **options: Any) -> Intervention:
+    """An intervention, with a style change's values looked up among the style presets."""
+    styles = style_catalog() if kind == "style_change" and "values" not in options else None
+    return make(kind, day, source, styles=styles, **options)
 
 
 def _resolve(ref: str, relative_to: Path | None) -> Path:
@@ -130,7 +164,19 @@ def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | None = None, *
     values = data.get("params", {})
     if not isinstance(values, dict):
         raise ScenarioError(f"{src}: 'params' must be a table of name = value")
+    category = str(data.get("category", "custom"))
+    if category in BLOCKS:
+        outside = sorted(set(values) - set(BLOCKS[category]))
+        if outside:
+            raise ScenarioError(f"{src}: a {category} block may not set '{outside[0]}'; allowed: "
+                                f"{', '.join(BLOCKS[category])}")
     params = P.validate(values, source=src, base=base_params)
+    for block in BLOCKS:
+        if block in data:
+            if not isinstance(data[block], str):
+                raise ScenarioError(f"{src}: '{block}' = {data[block]!r} must be the name of a {block} block; "
+                                    f"allowed: {', '.join(names_of(block))}")
+            params = P.validate({**block_params(block, data[block]), **values}, source=src, base=params)
     raw = data.get("interventions", [])
     if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
         raise ScenarioError(f"{src}: 'interventions' must be an array of tables ([[interventions]])")
@@ -138,8 +184,7 @@ def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | None = None, *
         item = dict(item)
         if "kind" not in item or "day" not in item:
             raise ScenarioError(f"{src}: every [[interventions]] needs 'day' and 'kind'")
-        interventions.append(make(str(item.pop("kind")), item.pop("day"), source=src, **item))
-    category = str(data.get("category", "custom"))
+        interventions.append(make_intervention(str(item.pop("kind")), item.pop("day"), source=src, **item))
     if category == "style":
         style = path.stem
     scenario = Scenario(
@@ -156,17 +201,27 @@ def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | None = None, *
 
 
 def with_style(scenario: Scenario, style: str) -> Scenario:
-    """The same scenario under another management style preset."""
+    """The same scenario (the same organisation) under another management style preset.
+    Only style parameters change: capacities and everything else of the organisation stay."""
     return replace(scenario, params=P.validate(style_params(style), base=scenario.params), style=style,
                    name=f"{scenario.name}@{style}" if scenario.category != "style" else style)
 
 
-def scenario_from_params(values: Mapping[str, Any], name: str = "custom",
-                         interventions: tuple[Intervention, ...] = ()) -> Scenario:
-    return Scenario(name=name, description="", params=P.validate(values), interventions=tuple(interventions))
+def with_blocks(scenario: Scenario, *, structure: str | None = None, practices: str | None = None) -> Scenario:
+    """The same scenario with one structure block and/or one people-practices block applied."""
+    values: dict[str, Any] = {}
+    tags = []
+    for category, name in (("structure", structure), ("practices", practices)):
+        if name is not None:
+            values.update(block_params(category, name))
+            tags.append(name)
+    if not values:
+        return scenario
+    return replace(scenario, params=P.validate(values, base=scenario.params), style="+".join(tags),
+                   name=f"{scenario.name}@{'+'.join(tags)}")
 
 
 __all__ = [
-    "Scenario", "load_scenario", "list_scenarios", "style_names", "style_params", "with_style",
-    "scenario_from_params", "ParamError", "ScenarioError",
+    "Scenario", "load_scenario", "list_scenarios", "style_names", "style_params", "style_catalog", "with_style",
+    "with_blocks", "block_params", "names_of", "make_intervention", "ParamError", "ScenarioError",
 ]

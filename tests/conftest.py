@@ -1,5 +1,7 @@
 import os
+import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +13,56 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 #: A small organisation that still has several teams, units and management levels.
 SMALL = {"teams": 4, "team_size": 6, "customers_per_front": 100}
 
+#: Set to 1 to leave out the browser app's tests (said loudly at the end of the run).
+SKIP_BROWSER = "SERVICESIM_SKIP_BROWSER"
+INSTALL_CHROMIUM = "apt-get install chromium chromium-driver"
+
 
 @pytest.fixture
 def small():
     return dict(SMALL)
+
+
+def chromium() -> str | None:
+    """The Chromium the browser tests drive: $SERVICESIM_CHROMIUM if set, else /usr/bin/chromium or `chromium`
+    on PATH; None if there is none."""
+    explicit = os.environ.get("SERVICESIM_CHROMIUM")
+    candidates = [explicit] if explicit else ["/usr/bin/chromium", shutil.which("chromium")]
+    return next((c for c in candidates if c and Path(c).is_file()), None)
+
+
+def pytest_configure(config):
+    found = chromium()
+    if found:   # read by tests/browser/conftest.py
+        os.environ["SERVICESIM_CHROMIUM"] = found
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run, or the run fails saying how to install Chromium, or (opt-out) they are left out."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if not browser:
+        return
+    if os.environ.get(SKIP_BROWSER) == "1":
+        items[:] = [item for item in items if not item.get_closest_marker("browser")]
+        config.hook.pytest_deselected(items=browser)
+        config.stash[_skipped_key] = len(browser)
+        return
+    if chromium() is None:
+        explicit = os.environ.get("SERVICESIM_CHROMIUM")
+        where = f"$SERVICESIM_CHROMIUM={explicit} is no file" if explicit else \
+            "neither /usr/bin/chromium nor `chromium` on PATH"
+        raise pytest.UsageError(
+            f"Chromium is missing ({where}): the "
+            f"{len(browser)} browser app tests need it. Install it (Debian/Ubuntu: `{INSTALL_CHROMIUM}`), or leave "
+            f"those tests out knowingly with {SKIP_BROWSER}=1.")
+
+
+_skipped_key = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    skipped = config.stash.get(_skipped_key, 0)
+    if skipped:
+        terminalreporter.write_sep("!", f"{SKIP_BROWSER}=1: {skipped} BROWSER APP TESTS NOT RUN", red=True, bold=True)
+        terminalreporter.write_line("This run says nothing about the browser app. Install Chromium "
+                                    f"(`{INSTALL_CHROMIUM}`) and run without {SKIP_BROWSER}.", red=True)

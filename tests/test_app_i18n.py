@@ -22,7 +22,8 @@ def test_every_model_name_a_user_reads_is_in_the_catalogue():
     needed = [f"param.{n}" for n in P.SCHEMA] + [f"group.{g}" for g in P.GROUPS]
     needed += [f"unit.{p.unit}" for p in P.SCHEMA.values()] + [f"metric.{m}" for m in METRICS]
     needed += [f"iv.{k}" for k in KINDS] + [f"iv.{k}.desc" for k in KINDS]
-    needed += [f"scenario.{n}" for n, _c, _d in list_scenarios()] + [f"scenario.{n}.desc" for n, _c, _d in list_scenarios()]
+    names = [n for n, _c, _d in list_scenarios()]
+    needed += [f"scenario.{n}" for n in names] + [f"scenario.{n}.desc" for n in names]
     missing = [k for k in needed if k not in i18n.EN]
     assert not missing, missing
 
@@ -78,8 +79,8 @@ def test_journey_texts_follow_the_model_in_english_and_translate(traced):
 
 
 def test_parameter_errors_read_in_french_too():
-    from servicesim.model.params import validate
     from servicesim.model.errors import ParamError
+    from servicesim.model.params import validate
     from servicesim.viz.i18n import error_text
 
     with pytest.raises(ParamError) as err:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from servicesim.experiments.cli import main
+from servicesim.cli import main
 
 
 def _free_port() -> int:

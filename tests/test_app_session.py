@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from servicesim.experiments.cli import main
+from servicesim.cli import main
 from servicesim.model.errors import ServicesimError
 from servicesim.viz.sim import Pair, Simulation, load_uploaded
 

@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
+from conftest import SMALL
 
 from servicesim.model import ServiceModel, list_scenarios, load_scenario
-
-from conftest import SMALL
 
 
 @pytest.mark.parametrize("name", [n for n, _, _ in list_scenarios()])

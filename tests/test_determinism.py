@@ -1,10 +1,9 @@
 """Same scenario and seed, same numbers; another seed, other numbers."""
 
 import pandas as pd
+from conftest import SMALL
 
 from servicesim.model import ServiceModel, load_scenario, simulate
-
-from conftest import SMALL
 
 
 def test_same_seed_gives_identical_results():

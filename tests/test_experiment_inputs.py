@@ -1,10 +1,14 @@
 """Bad input to sweep/compare/report: one line naming field, value and what is allowed; exit 2; nothing touched."""
 
 import hashlib
+import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 
-from servicesim.experiments import cli
+from servicesim import cli
 from servicesim.experiments.design import load_experiment, shipped
 
 GOOD = """
@@ -35,7 +39,8 @@ def snapshot(root):
 
 @pytest.mark.parametrize("body, expected", [
     ('name = "x"\n[grid\ndelegation = [0.1]\n', ["not valid TOML"]),
-    (GOOD.format(extra="[grid]\ndelegatoin = [0.1, 0.2]"), ["unknown parameter 'delegatoin'", "did you mean 'delegation'"]),
+    (GOOD.format(extra="[grid]\ndelegatoin = [0.1, 0.2]"),
+     ["unknown parameter 'delegatoin'", "did you mean 'delegation'"]),
     (GOOD.format(extra="[grid]"), ["field 'grid'", "an empty grid has no runs"]),
     (GOOD.format(extra="[grid]\ndelegation = []"), ["field 'grid.delegation'", "a non-empty array"]),
     (GOOD.format(extra="[grid]\ndelegation = [0.5, 1.5]"), ["parameter 'delegation'", "1.5", "out of range",
@@ -44,7 +49,8 @@ def snapshot(root):
     (GOOD.format(extra="").replace("seed = 3", "seed = 3\ncolour = 'red'"), ["key 'colour' is unknown", "allowed:"]),
     (GOOD.format(extra="colour = 'red'"), ["unknown parameter 'colour'", "[params]"]),
     (GOOD.format(extra="").replace("days = 4", "days = 0"), ["field 'days' = 0", "allowed: an integer in [1, 100000]"]),
-    (GOOD.format(extra="").replace('metrics = ["csat"]', 'metrics = ["happiness"]'), ["field 'metrics' = 'happiness'", "csat"]),
+    (GOOD.format(extra="").replace('metrics = ["csat"]', 'metrics = ["happiness"]'),
+     ["field 'metrics' = 'happiness'", "csat"]),
     (GOOD.format(extra="[grid]\ndelegation = [0.1]\n[lhs]\nn = 3\ntraining = [0, 1]"),
      ["'grid' and 'lhs' both given", "at most one of"]),
     (GOOD.format(extra="[[arms]]\nname = 'a'\n[[arms]]\nname = 'a'"), ["field 'arms.name' = 'a'", "unique"]),
@@ -122,6 +128,40 @@ def test_bad_command_lines(tmp_path, capsys, argv, expected):
     for text in expected:
         assert text in err, (text, err)
     assert not (tmp_path / "o").exists()
+
+
+# --- --out where nothing can be written: one line naming --out, the path and the reason; exit 2 ------------
+@pytest.mark.parametrize("where, reason", [
+    ("/proc/nope", "--out '/proc/nope'"),                       # a file system that takes no directories
+    ("{tmp}/afile", "is a file"),                              # a file in place of the directory
+    ("{tmp}/afile/results", "Not a directory"),                # a path that runs through a file
+])
+def test_an_output_directory_that_cannot_be_made(tmp_path, capsys, where, reason):
+    (tmp_path / "afile").write_text("x")
+    exp = tmp_path / "good.toml"
+    exp.write_text(GOOD.format(extra=""))
+    out = where.replace("{tmp}", str(tmp_path))
+    code, err = run(capsys, ["sweep", str(exp), "--out", out, "--workers", "1"])
+    assert code == 2 and err.count("\n") == 1, err
+    assert err.startswith("servicesim: error: --out '") and reason in err and "allowed:" in err, err
+    assert (tmp_path / "afile").read_text() == "x"
+
+
+def test_an_unwritable_output_directory(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    cmd = [sys.executable, "-m", "servicesim", "sweep", "bersin_vs_hierarchical", "--out", str(locked / "results"),
+           "--replicates", "2", "--days", "2", "--workers", "1"]
+    if os.geteuid() == 0:   # root writes anywhere: run it as root without its capabilities (util-linux setpriv)
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root, and setpriv (util-linux) is missing to drop root's capabilities")
+        cmd = ["setpriv", "--inh-caps=-all", "--bounding-set=-all", *cmd]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.startswith("servicesim: error: --out '") and r.stderr.count("\n") == 1, r.stderr
+    assert "Permission denied" in r.stderr and "allowed:" in r.stderr
+    assert not any(locked.iterdir())
 
 
 def test_every_shipped_experiment_is_valid():

@@ -1,18 +1,19 @@
 """Sweeps: the same tables whatever the executor, resumable after SIGKILL or Ctrl-C, bounded memory."""
 
+import contextlib
 import hashlib
 import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from servicesim.experiments import cli
+from servicesim import cli
 from servicesim.experiments.design import load_experiment, replicate_seeds
 from servicesim.experiments.runner import run_specs
 from servicesim.experiments.store import ResultStore, load
@@ -60,7 +61,7 @@ def tables(root):
 
 
 def assert_same_results(a, b):
-    for x, y, name in zip(tables(a), tables(b), ("summary", "daily", "teams")):
+    for x, y, name in zip(tables(a), tables(b), ("summary", "daily", "teams"), strict=True):
         assert len(x) > 0, name
         pd.testing.assert_frame_equal(x, y, check_exact=True, obj=name)
 
@@ -109,7 +110,7 @@ def test_rerun_skips_finished_runs_and_adding_replicates_keeps_them(tmp_path, ca
 
 
 def _sweep_cmd(exp_file, out, workers):
-    return [sys.executable, "-m", "servicesim.experiments.cli", "sweep", str(exp_file), "--out", str(out),
+    return [sys.executable, "-m", "servicesim", "sweep", str(exp_file), "--out", str(out),
             "--workers", str(workers), "--quiet"]
 
 
@@ -160,19 +161,60 @@ def test_sweep_killed_with_sigkill_resumes_to_exactly_the_uninterrupted_result(t
 
 
 def test_ctrl_c_stops_cleanly_and_the_sweep_resumes(tmp_path):
-    exp_file = write_tiny(tmp_path, days=25, replicates=8)
+    exp_file = write_tiny(tmp_path, days=25, replicates=60)   # 180 runs, seconds of work: Ctrl-C lands mid-sweep
     out = tmp_path / "out"
     proc = subprocess.Popen(_sweep_cmd(exp_file, out, 2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_for_runs(out, 4, proc)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:
-        pytest.skip("the sweep finished before Ctrl-C arrived")
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert "run the same command again to resume" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert 4 <= len(load(out).summary) < 180
     assert not [p for p in out.rglob(".*") if p.is_file()]
     assert subprocess.run(_sweep_cmd(exp_file, out, 2), capture_output=True).returncode == 0
-    assert len(load(out).summary) == 24
+    assert len(load(out).summary) == 180
+
+
+# --- no orphans: the pool's workers end with the sweep, however the sweep ends ----------------------------
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                kids.append(int(stat.parent.name))
+    return kids
+
+
+def _running(pid: int) -> bool:
+    """True while ``pid`` exists and has not exited (a zombie waiting to be reaped has exited)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process table from /proc (Linux)")
+def test_workers_exit_when_the_sweep_is_killed_with_sigkill(tmp_path):
+    exp_file = write_tiny(tmp_path, days=25, replicates=60)
+    proc = subprocess.Popen(_sweep_cmd(exp_file, tmp_path / "out", 2), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_for_runs(tmp_path / "out", 4, proc)
+        workers = _children(proc.pid)
+        assert proc.poll() is None and len(workers) >= 2, "the sweep should be running on its two workers"
+        os.kill(proc.pid, signal.SIGKILL)          # the parent only, as an OOM killer or `kill -9` would
+        proc.wait()
+        deadline = time.time() + 5
+        while time.time() < deadline and any(map(_running, workers)):
+            time.sleep(0.05)
+        assert not [pid for pid in workers if _running(pid)], "pool workers outlived the sweep"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)     # whatever is left of the session
 
 
 def test_dask_local_cluster_gives_the_same_tables_as_the_process_pool(tmp_path):
@@ -186,8 +228,8 @@ def test_dask_local_cluster_gives_the_same_tables_as_the_process_pool(tmp_path):
 def test_dask_scheduler_address(tmp_path):
     distributed = pytest.importorskip("distributed")
     exp_file = write_tiny(tmp_path, days=10, replicates=2)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://", host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False, protocol="tcp://",
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
         assert sweep([exp_file, "--out", tmp_path / "dask", "--scheduler", cluster.scheduler_address]) == 0
     assert sweep([exp_file, "--out", tmp_path / "one", "--workers", "1"]) == 0
     assert_same_results(tmp_path / "one", tmp_path / "dask")

@@ -1,16 +1,17 @@
 """Parameters, scenario files and the command line: good input works, bad input gets one clear line."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from servicesim.experiments.cli import main
+from servicesim.cli import main
 from servicesim.model import params as P
 from servicesim.model.errors import ParamError, ScenarioError
-from servicesim.model.scenario import list_scenarios, load_scenario, style_names, with_style
+from servicesim.model.scenario import list_scenarios, load_scenario, with_style
 
 JSON_KEYS = {"csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate",
              "handoffs_per_request", "error_rate", "engagement", "stress", "turnover_rate", "culture_alignment",
@@ -22,7 +23,7 @@ JSON_KEYS = {"csat", "nps", "first_contact_resolution", "resolution_time_days", 
 def test_every_parameter_is_described_and_its_default_is_allowed():
     for p in P.SCHEMA.values():
         assert p.meaning and p.unit and p.group in P.GROUPS
-        assert p.low <= p.default <= p.high
+        assert p.coerce(p.default) == p.default   # the default is allowed
         assert P.SCHEMA[p.name].coerce(p.default) == p.default
 
 
@@ -105,15 +106,22 @@ def test_extends_cycle_is_caught(tmp_path):
 
 # --- command line -------------------------------------------------------------------------------------------
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "servicesim.experiments.cli", *args],
+    return subprocess.run([sys.executable, "-m", "servicesim", *args],
                           capture_output=True, text=True, timeout=120)
+
+
+def test_python_m_servicesim_offers_every_sub_command():
+    r = cli("--help")
+    assert r.returncode == 0, r.stderr
+    for command in ("params", "scenarios", "run", "trace", "compare-presets", "sweep", "compare", "report", "ui"):
+        assert f"\n    {command} " in r.stdout or f"\n    {command}\n" in r.stdout, (command, r.stdout)
 
 
 def test_run_json_prints_exactly_one_object_with_the_keys_scripts_rely_on():
     r = cli("run", "bersin", "--days", "15", "--seed", "4", "--set", "teams=3", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)          # the whole stdout is one JSON object
-    assert JSON_KEYS <= set(out)
+    assert set(out) >= JSON_KEYS
     assert out["days"] == 15 and out["seed"] == 4
     assert out["requests_arrived"] == out["requests_resolved"] + out["requests_abandoned"] + out["requests_open"]
     assert 1.0 <= out["csat"] <= 5.0
@@ -166,3 +174,35 @@ def test_malformed_toml_on_the_command_line(tmp_path):
     f.write_text("[params]\nnovelty = \n")
     r = cli("run", str(f))
     assert r.returncode == 2 and "not valid TOML" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+
+
+# --- the test command itself: no silent green run without the browser tests ---------------------------------
+def _collect_browser_tests(**env):
+    root = Path(__file__).resolve().parent
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--collect-only",
+                           str(root / "browser")], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **env}, cwd=root.parent)
+
+
+def test_missing_chromium_fails_the_test_run_saying_how_to_install_it():
+    r = _collect_browser_tests(SERVICESIM_CHROMIUM="/nonexistent/chromium", SERVICESIM_SKIP_BROWSER="")
+    assert r.returncode != 0
+    assert "Chromium is missing" in r.stderr and "apt-get install chromium chromium-driver" in r.stderr
+
+
+def test_skipping_the_browser_tests_is_explicit_and_loud():
+    r = _collect_browser_tests(SERVICESIM_CHROMIUM="/nonexistent/chromium", SERVICESIM_SKIP_BROWSER="1")
+    assert r.returncode in (0, 5), r.stdout + r.stderr      # 5: nothing left to run
+    assert "BROWSER APP TESTS NOT RUN" in r.stdout and "deselected" in r.stdout
+
+
+def test_the_odd_describes_every_parameter_and_lists_every_coefficient():
+    """docs/ODD.md stays in step with the schema: each parameter is named where it acts, and the
+    coefficients' table is the one the schema generates."""
+    import re
+    from pathlib import Path
+
+    odd = (Path(__file__).resolve().parent.parent / "docs" / "ODD.md").read_text()
+    missing = [n for n in P.SCHEMA if not re.search(rf"\b{n}\b", odd)]
+    assert not missing, f"parameters the ODD does not mention: {missing}"
+    assert P.coefficient_table() in odd, "regenerate the table in docs/ODD.md §8 with params.coefficient_table()"

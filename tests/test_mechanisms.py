@@ -2,11 +2,13 @@
 
 import numpy as np
 import pytest
+from conftest import SMALL
 
 from servicesim.model import ParamError, ServiceModel, load_scenario, simulate
+from servicesim.model.params import defaults
 from servicesim.model.requests import improvised_fit, routine_fit, standard_answer_fit
 
-from conftest import SMALL
+D = defaults()
 
 
 def run(name="bersin", days=80, seeds=(1, 2), **over):
@@ -32,8 +34,8 @@ def test_authority_lacking_sends_requests_up(small):
 
 def test_managers_decide_uncovered_cases_with_less_local_knowledge():
     """C1: the same skilled person decides worse with the thin knowledge that reaches the top."""
-    front = improvised_fit(0.7, knowledge=0.6, alignment=0.6, complexity=0.4)
-    manager = improvised_fit(0.7, knowledge=0.6 * 0.3, alignment=0.6, complexity=0.4)
+    front = improvised_fit(D, 0.7, knowledge=0.6, alignment=0.6, complexity=0.4)
+    manager = improvised_fit(D, 0.7, knowledge=0.6 * 0.3, alignment=0.6, complexity=0.4)
     assert manager < front
     # and in the model, less knowledge reaching managers lowers satisfaction under hierarchy
     blind = run("hierarchical", manager_knowledge=0.0)
@@ -44,9 +46,10 @@ def test_managers_decide_uncovered_cases_with_less_local_knowledge():
 def test_uncovered_situations_are_served_badly_by_procedure():
     """C2/C3: a standard answer fits an uncovered case worse than a skilled, aligned improvisation,
     but an unskilled, unaligned improvisation is no better than the procedure."""
-    assert standard_answer_fit(0.7, 0.4) < improvised_fit(0.7, 0.6, 0.7, 0.4)
-    assert improvised_fit(0.1, 0.0, 0.1, 0.6) < standard_answer_fit(0.1, 0.6) + 0.05
-    assert routine_fit(0.1, 0.4, procedure=1.0) > routine_fit(0.1, 0.4, procedure=0.0)  # procedures carry know-how
+    assert standard_answer_fit(D, 0.7, 0.4) < improvised_fit(D, 0.7, 0.6, 0.7, 0.4)
+    assert improvised_fit(D, 0.1, 0.0, 0.1, 0.6) < standard_answer_fit(D, 0.1, 0.6) + 0.05
+    # procedures carry know-how
+    assert routine_fit(D, 0.1, 0.4, procedure=1.0) > routine_fit(D, 0.1, 0.4, procedure=0.0)
     bound = run(novelty=0.6, procedure_adherence=1.0)
     free = run(novelty=0.6, procedure_adherence=0.0)
     assert free["csat"] > bound["csat"]
@@ -65,7 +68,7 @@ def test_payroll_error_lowers_the_employees_service():
         hit.step()
     i = victim.position
     assert hit.people.stress[i] > twin.people.stress[i] + 0.1
-    assert hit.people.mood()[i] < twin.people.mood()[i] - 0.05
+    assert hit.people.mood(hit.p)[i] < twin.people.mood(twin.p)[i] - 0.05
     # everyone else is untouched by this one error
     others = np.arange(hit.org.size) != i
     assert np.allclose(hit.people.stress[others], twin.people.stress[others])
@@ -105,8 +108,8 @@ def test_autonomy_beyond_tolerance_disengages_and_too_little_too():
 
 def test_situational_style_doses_autonomy_to_the_person():
     m = ServiceModel({**SMALL, "situational": 1.0, "delegation": 0.9, "style_spread": 0.0}, seed=1)
-    a = m.people.autonomy()[m.org.front]
-    pref = m.people.preferred_autonomy()[m.org.front]
+    a = m.people.autonomy(m.p)[m.org.front]
+    pref = m.people.preferred_autonomy(m.p)[m.org.front]
     assert np.allclose(a, pref)
     assert a.std() > 0.03  # different people, different latitude
 
@@ -255,7 +258,7 @@ def test_the_organisation_is_a_service_chain_graph_of_mesa_agents():
     g = m.graph
     assert g.number_of_nodes() == len(m.agents) == m.org.size
     kinds = {d["kind"] for _, _, d in g.edges(data=True)}
-    assert kinds == {"reports_to", "supplies", "payroll", "peer"}
+    assert kinds == {"reports_to", "supplies", "hands_off_to", "payroll", "peer"}
     roles = {type(a).__name__ for a in m.agents}
     assert roles == {"FrontOfficeEmployee", "BackOfficeEmployee", "PayrollEmployee", "Manager"}
     director = [a for a in m.agents if a.role == "manager" and a.manager is None]

@@ -394,7 +394,7 @@ def ParamPanel(sim: Simulation, generation: int, on_pending, lang: str, on_edit=
                 error.set((p.name, problem_text(exc, lang)))
         return set_value
 
-    opened = solara.use_reactive(("style",))
+    opened = solara.use_reactive(("structure", "practices"))
 
     def toggle(group):
         return lambda: opened.set(tuple(g for g in opened.value if g != group) if group in opened.value
@@ -462,7 +462,7 @@ def ExploreLive(sim_box: dict, ticks: solara.Reactive, colour_by: str, lang: str
 def InterventionBar(sim_box: dict, ticks: solara.Reactive, lang: str, generation: int, debounce: Debounce,
                     side: str = ""):
     style = solara.use_reactive("bersin")
-    default_transition = int(KINDS["style_change"][1]["transition_days"].default)
+    default_transition = int(KINDS["style_change"].options["transition_days"].default)
     transition = solara.use_reactive(default_transition)
     transition_error = solara.use_reactive(None)
     message = solara.use_reactive(None)
@@ -514,7 +514,7 @@ def InterventionBar(sim_box: dict, ticks: solara.Reactive, lang: str, generation
 
 
 def _transition_range() -> tuple[int, int]:
-    opt = KINDS["style_change"][1]["transition_days"]
+    opt = KINDS["style_change"].options["transition_days"]
     lo, hi = getattr(opt, "low", 0), getattr(opt, "high", 500)
     return int(lo if lo is not None else 0), int(hi if hi is not None else 500)
 

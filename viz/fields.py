@@ -293,7 +293,7 @@ def _check_interventions(raw: Any) -> None:
             raise FieldError("upload_iv_kind", "field.upload", kind, detail=", ".join(KINDS))
         if isinstance(day, bool) or not isinstance(day, int) or day < 0:
             raise FieldError("upload_iv_day", "field.upload", day)
-        schema = KINDS[kind][1]
+        schema = KINDS[kind].options
         for name, value in item.items():
             if name in ("kind", "day"):
                 continue

@@ -238,7 +238,7 @@ def test_reset_clears_intervention_message_and_parameter_error(new_page):
     step_and_check(page)
     page.locator(".ss-iv-training_programme").click()
     expect(page.locator(".ss-iv-message")).to_contain_text("Training programme: launched on day 1")
-    open_group(page, "style")
+    open_group(page, "structure")
     type_into(page, ".ss-input-delegation input", "5")
     expect(page.locator(".ss-param-delegation .ss-param-error")).to_contain_text("5 is out of range")
     type_into(page, ".ss-input-coaching input", "abc")
@@ -254,7 +254,7 @@ def test_reset_clears_intervention_message_and_parameter_error(new_page):
 # --- 6. readability ----------------------------------------------------------------------------------------
 def test_compare_marks_edited_scenario_and_better_only_beyond_noise(new_page):
     page = new_page("/?lang=en")
-    open_group(page, "style")
+    open_group(page, "structure")
     type_into(page, ".ss-input-delegation input", "0.9")
     expect(page.locator(".ss-input-delegation input")).to_have_value("0.9")
     page.locator(".ss-nav-compare").click()
