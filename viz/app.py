@@ -8,11 +8,11 @@ so every browser session (every visitor of a workshop) drives its own models.
 from __future__ import annotations
 
 import math
-from html import escape
 import os
 import threading
 import time
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import parse_qs
 
 import pandas as pd
@@ -20,15 +20,13 @@ import solara
 import solara.lab
 
 from servicesim.model import params as P
-from servicesim.model.errors import ServicesimError
 from servicesim.model.interventions import KINDS
 from servicesim.model.metrics import METRICS
 from servicesim.model.scenario import list_scenarios, style_names
 
 from . import charts, svg
 from .fields import SEED_MAX, FieldError, field_message, parse_param
-from .i18n import (LANGS, describe_event, explain_outcome, metric_label, metric_unit, norm_lang, number, t, tn,
-                   unit)
+from .i18n import LANGS, describe_event, explain_outcome, metric_label, metric_unit, norm_lang, number, t, tn, unit
 from .scenario_drop import ScenarioDrop
 from .sim import Pair, Simulation, load_preset, load_uploaded
 from .widgets import Debounce, IntField, guarded, problem_text
@@ -718,7 +716,7 @@ def difference_table(diff: pd.DataFrame, days: int, lang: str) -> str:
 GAP_METRICS = ("csat", "backlog", "engagement", "culture_alignment")
 
 
-def difference_frame(a: "pd.DataFrame", b: "pd.DataFrame") -> "pd.DataFrame":
+def difference_frame(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     """Day by day, B minus A, on the days both sides have reached."""
     if "day" not in a.columns or "day" not in b.columns:       # a side has not run a day yet
         return pd.DataFrame({"day": []})

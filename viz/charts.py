@@ -57,7 +57,7 @@ class LangFormatter(ScalarFormatter):
 
 
 # --- layout of the organisation ------------------------------------------------------------------
-_layouts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_layouts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def org_layout(model) -> np.ndarray:

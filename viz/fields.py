@@ -12,8 +12,9 @@ import math
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from servicesim.model import params as P
 from servicesim.model.errors import ServicesimError
@@ -197,7 +198,7 @@ class Limits:
     max_customers: int = DEFAULT_MAX_CUSTOMERS
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> "Limits":
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
         env = os.environ if env is None else env
         out = {}
         for attr, key, default in (("max_employees", ENV_MAX_EMPLOYEES, DEFAULT_MAX_EMPLOYEES),

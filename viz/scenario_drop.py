@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 import solara
 import traitlets

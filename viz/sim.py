@@ -11,9 +11,10 @@ from __future__ import annotations
 import io
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -88,7 +89,7 @@ class Simulation:
                             record_journeys=True)
 
     @classmethod
-    def from_preset(cls, name: str, seed: int = DEFAULT_SEED, overrides: Mapping[str, Any] | None = None) -> "Simulation":
+    def from_preset(cls, name: str, seed: int = DEFAULT_SEED, overrides: Mapping[str, Any] | None = None) -> Simulation:
         sc = load_preset(name)
         return cls(sc, P.validate(overrides or {}, base=sc.params), seed)
 
@@ -170,7 +171,7 @@ class Pair:
         self.b = Simulation(b, dict(b.params), seed)
 
     @classmethod
-    def default(cls, seed: int = DEFAULT_SEED) -> "Pair":
+    def default(cls, seed: int = DEFAULT_SEED) -> Pair:
         return cls(load_preset("hierarchical"), load_preset("bersin"), seed)
 
     @property
