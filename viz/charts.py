@@ -18,7 +18,7 @@ from matplotlib.ticker import MaxNLocator, ScalarFormatter  # noqa: E402
 
 from servicesim.model.organisation import BACK, FRONT, MANAGER, PAYROLL  # noqa: E402
 
-from .i18n import metric_label, t  # noqa: E402
+from .i18n import metric_label, metric_unit, t  # noqa: E402
 
 #: The live charts, in reading order.
 CHART_METRICS = ("csat", "nps", "backlog", "resolution_time_days", "engagement", "turnover_rate",
@@ -57,7 +57,7 @@ class LangFormatter(ScalarFormatter):
 
 
 # --- layout of the organisation ------------------------------------------------------------------
-_layouts: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_layouts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def org_layout(model) -> np.ndarray:
@@ -169,7 +169,8 @@ def series_figure(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int
                 ax.plot(df["day"], _smooth(y), color=SIDE_COLOURS[0], lw=1.6)
             else:
                 ax.plot(df["day"], _smooth(y), color=SIDE_COLOURS[i % 2], lw=1.6, label=label)
-        ax.set_title(metric_label(m, lang), loc="left")
+        unit_text = metric_unit(m, lang)
+        ax.set_title(metric_label(m, lang) + (f" ({unit_text})" if unit_text else ""), loc="left")
         ax.yaxis.set_major_formatter(LangFormatter(lang))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(alpha=0.25)
@@ -180,7 +181,7 @@ def series_figure(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int
         ax.set_axis_off()
     first = axes[0]
     for j, (day, text) in enumerate(markers):
-        txt = first.annotate(text, xy=(day, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2),
+        txt = first.annotate(text, xy=(day, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2 - 9 * (j % 4)),
                              textcoords="offset points", rotation=0, va="top", fontsize=7, color=MARKER_COLOUR)
         txt.set_gid(f"marker-label-{day}-{j}")
     if not single and sides:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -19,6 +20,16 @@ def _port(text: str) -> int:
     return value
 
 
+def _limit(option: str, text: str, low: int) -> int:
+    try:
+        value = int(str(text).replace("_", ""))
+    except ValueError:
+        raise ParamError(f"{option}: {text!r} is not an integer; allowed: an integer >= {low}") from None
+    if value < low:
+        raise ParamError(f"{option}: {value} is too small; allowed: an integer >= {low} (the presets need it)")
+    return value
+
+
 def server_command(host: str, port: int, production: bool = True) -> list[str]:
     """The command line that serves the app (used by `servicesim ui`, the tests and the load script)."""
     cmd = [sys.executable, "-m", "solara", "run", "servicesim.viz.app", "--host", host, "--port", str(port),
@@ -28,9 +39,12 @@ def server_command(host: str, port: int, production: bool = True) -> list[str]:
     return cmd
 
 
-def server_environment(base: dict | None = None) -> dict:
-    """The environment a server needs here: offline assets, no telemetry, no CDN fallback."""
+def server_environment(base: dict | None = None, max_employees: int | None = None,
+                       max_customers: int | None = None) -> dict:
+    """The environment a server needs here: offline assets, no telemetry, no CDN fallback, and the
+    limits on what one browser session may build."""
     from .assets import cache_dir
+    from .fields import ENV_MAX_CUSTOMERS, ENV_MAX_EMPLOYEES
 
     env = dict(os.environ if base is None else base)
     env.update({
@@ -40,26 +54,59 @@ def server_environment(base: dict | None = None) -> dict:
         "SOLARA_ASSETS_CDN": "http://127.0.0.1:9/npm/",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "MPLBACKEND": "Agg",
+        # Solara's English-only footer banner would sit on French pages (the Info page credits Solara)
+        "SOLARA_THEME_SHOW_BANNER": "False",
     })
+    if max_employees is not None:
+        env[ENV_MAX_EMPLOYEES] = str(int(max_employees))
+    if max_customers is not None:
+        env[ENV_MAX_CUSTOMERS] = str(int(max_customers))
     return env
 
 
 def cmd_ui(args) -> int:
     from .assets import fetch
+    from .fields import DEFAULT_MAX_CUSTOMERS, DEFAULT_MAX_EMPLOYEES
 
     host, port = args.host, _port(args.port)
+    max_employees = _limit("--max-employees", args.max_employees or DEFAULT_MAX_EMPLOYEES, MIN_EMPLOYEES)
+    max_customers = _limit("--max-customers", args.max_customers or DEFAULT_MAX_CUSTOMERS, MIN_CUSTOMERS)
     fetch(verbose=False)
-    print(f"servicesim ui: serving on http://{host}:{port}/  (?lang=fr for French; Ctrl-C to stop)", flush=True)
-    proc = subprocess.Popen(server_command(host, port, production=not args.dev), env=server_environment())
+    print(f"servicesim ui: serving on http://{host}:{port}/  (?lang=fr for French; Ctrl-C to stop); "
+          f"each session may build up to {max_employees} employees and {max_customers} customers", flush=True)
+    proc = subprocess.Popen(server_command(host, port, production=not args.dev),
+                            env=server_environment(max_employees=max_employees, max_customers=max_customers))
+    return supervise(proc)
+
+
+def supervise(proc: subprocess.Popen, grace: float = 10.0) -> int:
+    """Wait for the server; on Ctrl-C or SIGTERM (``kill``, a service manager) stop it, so the port
+    is free when this command exits."""
+    stopping = {"signal": None}
+
+    def stop(signum, _frame):
+        stopping["signal"] = signum
+        raise KeyboardInterrupt
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
         return proc.wait()
     except KeyboardInterrupt:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
         return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+#: The smallest limits accepted: every shipped preset must fit.
+MIN_EMPLOYEES, MIN_CUSTOMERS = 200, 20_000
 
 
 def register(subparsers) -> None:
@@ -68,5 +115,11 @@ def register(subparsers) -> None:
                               ".assets-cache/ (filled on first use by `python -m servicesim.viz.assets`).")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for a workshop room)")
     p.add_argument("--port", default="8765", help="port (default 8765)")
+    p.add_argument("--max-employees", default=None,
+                   help="largest organisation one browser session may build, in employees (default 1000; "
+                        "the organisation's size is teams × team size plus back office, payroll and managers)")
+    p.add_argument("--max-customers", default=None,
+                   help="largest customer base one session may build (default 40000); requests a day are "
+                        "bounded at a fifth of it")
     p.add_argument("--dev", action="store_true", help="development mode (auto-reload, detailed errors)")
     p.set_defaults(handler=cmd_ui)

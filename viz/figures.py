@@ -9,8 +9,8 @@ and needs no display (the Agg canvas). :func:`save` writes PNG and SVG.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd

@@ -1,6 +1,10 @@
-"""Every text a user of the browser app reads, in English and French, from one catalogue.
+"""Every text a user of the browser app reads, in English and French.
 
-``t(key, lang, **values)`` looks a text up; ``number(x, lang, digits)`` formats a number the
+The English texts below are the message ids; the French ones live in the gettext file
+``locale/fr/LC_MESSAGES/servicesim.po`` (a translator opens it in Poedit; each entry's context is
+its key here; plurals are real gettext plurals). ``python -m servicesim.viz.i18n --update`` extracts
+new or changed English texts into it. ``t(key, lang, **values)`` looks a text up; ``tn`` picks a
+plural form by the language's rule; ``number(x, lang, digits)`` formats a number the
 way the language writes it (3.87 / 3,87). Journey events and the customer's verdict are
 rebuilt here from the structured fields the model records, so that they read in both languages
 (the model's own English sentences, :mod:`servicesim.model.journey`, stay the reference: a test
@@ -10,6 +14,7 @@ checks that the English texts here match them).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 LANGS = ("en", "fr")
@@ -46,12 +51,10 @@ EN: dict[str, str] = {
     "params.reset_only": "on reset",
     "params.reset_only_help": "Structural: takes effect when you press Reset (the organisation is rebuilt).",
     "params.live_help": "Takes effect at once, on the running model.",
-    "params.pending": "{n} change(s) wait for Reset.",
     "params.range": "{low} to {high} {unit}",
     "explore.title": "Explore one organisation",
     "explore.hint": "Press Play and watch customer satisfaction. Then change a style slider (delegation, micromanagement) or launch an intervention, and see the curves bend.",
     "explore.network": "The organisation",
-    "explore.size": "{posts} posts: {teams} front-office teams of {team_size}, {units} back-office unit(s), {levels} management levels",
     "explore.colour_by": "Colour by",
     "explore.colour.engagement": "Engagement",
     "explore.colour.stress": "Stress",
@@ -123,7 +126,7 @@ EN: dict[str, str] = {
     "info.journey.notice": "Unhappy customers are rarely the victims of one bad employee: more often the request waited for an approval, crossed several hand-offs, or met a procedure that did not fit.",
     "info.journey.try": "Press 'The latest unhappy customer' under the hierarchical style, then under bersin. Count the escalations and hand-offs.",
     "info.credits.text": "The mechanisms paraphrase ideas from French-language articles and the work they cite. Josh Bersin, interviewed by Philippe Jean Poirier (2019): front-line staff know things about customers that never reach the top, no procedure covers every case, and a culture lived by everyone beats telling people what to do — which is not the same as leaving them alone. Gilbert Rozès (Le Management en première ligne): a service failure comes from a missing skill, missing motivation, or missing means and authority; managers hold three levers — a clear vision, example, and the means to act — and training works only where the hierarchy lets it be applied. Claire Morel's dossier on the employee relationship: autonomy raises performance and loyalty, but in the right dose for each person and activity, and leaders must carry the change. Jocelyn Pinet and André Coupet (Gestion, 2009): leadership is the keystone of a service culture. Ralph Hababou: service is a chain as strong as its weakest link — a payroll error upsets the salesperson who then serves a customer badly; job swaps, mystery customers and fewer hand-offs help everyone feel the customer. Oliva and Sterman (2001): under sustained pressure people cut corners, and the standard drifts down.",
-    "info.extend.text": "Every input is described in one schema (servicesim params); scenario files combine a preset, overrides and dated interventions. The command line runs sweeps over several seeds and reports differences with confidence intervals. docs/ODD.md describes the model in full.",
+    "info.extend.text": "Every input is described in one schema (servicesim params); scenario files combine a preset, overrides and dated interventions. The command line runs sweeps over several seeds and reports differences with confidence intervals. docs/ODD.md describes the model in full. The app is built with Mesa and Solara.",
     # --- parameter groups --------------------------------------------------------------------------
     "group.organisation": "Size and shape of the organisation",
     "group.demand": "Customer requests",
@@ -250,7 +253,7 @@ EN: dict[str, str] = {
     "metric.requests_open": "Requests open",
     "metric.requests_abandoned": "Requests abandoned",
     "metric.backlog_mean": "Backlog",
-    "metric.backlog": "Backlog (open requests)",
+    "metric.backlog": "Backlog",
     "metric.arrival_rate": "Arrival rate",
     "metric.weakest_team_csat": "Weakest team's satisfaction",
     "metric.customers": "Active customers",
@@ -309,15 +312,6 @@ EN: dict[str, str] = {
     "esc_why.0": "micromanagement: approval required",
     "esc_why.1": "beyond the authority held",
     "esc_why.2": "the procedure does not fit and the employee knows it",
-    "why.abandoned": "the customer gave up after {wait} day(s) without an answer: rated 1/5",
-    "why.fit": "fit of the answer to the situation: {fit}",
-    "why.wait": "waiting {wait} day(s): -{cost}",
-    "why.people": "{n} extra person(s) to deal with: -{cost}",
-    "why.errors": "{n} error(s) and rework: -{cost}",
-    "why.mood": "mood of the employee who served them: {mood}",
-    "why.performance": "performance {perf} against an expectation of {exp}",
-    "why.score": "satisfaction: {score}/5",
-    "why.verdict": "verdict: {verdict}; what weighed most: {worst}",
     "verdict.satisfied": "satisfied",
     "verdict.dissatisfied": "dissatisfied",
     "verdict.lukewarm": "lukewarm",
@@ -326,6 +320,90 @@ EN: dict[str, str] = {
     "worst.people": "being passed around",
     "worst.errors": "errors",
     "worst.mood": "the employee's mood",
+}
+
+
+
+# --- input checks, limits, uploads (viz/fields.py) ---------------------------------------------------
+EN.update({
+    "field.seed": "Seed",
+    "field.request": "Request number",
+    "field.transition": "Transition (days)",
+    "field.upload": "Scenario file",
+    "allowed.int": "a whole number from {low} to {high}",
+    "allowed.float": "a number from {low} to {high}",
+    "problem.empty": "{field}: the box is empty; allowed: {allowed}.",
+    "problem.not_int": "{field}: “{value}” is not a whole number; allowed: {allowed}.",
+    "problem.not_number": "{field}: “{value}” is not a number; allowed: {allowed}.",
+    "problem.out_of_range": "{field}: {value} is out of range; allowed: {allowed}.",
+    "problem.not_choice": "{field}: “{value}” is not one of the choices; allowed: {detail}.",
+    "problem.too_many_employees": "Teams × team size = {detail} makes an organisation of {value} employees; this server allows at most {limit} (its administrator can raise the limit with servicesim ui --max-employees).",
+    "problem.too_many_customers": "Front-office employees × customers per employee = {detail} makes {value} customers; this server allows at most {limit} (its administrator can raise the limit with servicesim ui --max-customers).",
+    "problem.too_many_requests": "Customers × requests per customer per day = {detail} makes {value} requests a day; this server allows at most {limit} (its administrator can raise the limit with servicesim ui --max-customers).",
+    "problem.upload_too_big": "Scenario file “{value}”: too large; allowed: a TOML file of at most {limit} kB.",
+    "problem.upload_not_text": "Scenario file “{value}”: not a text file (UTF-8); allowed: a TOML scenario file.",
+    "problem.upload_not_toml": "Scenario file “{value}”: not valid TOML ({detail}).",
+    "problem.upload_key": "Scenario file: the key “{value}” is unknown; allowed: {detail}.",
+    "problem.upload_extends": "Scenario file: extends = “{value}” is not a preset; allowed: one of {detail} (an uploaded file cannot point to another file).",
+    "problem.upload_invalid": "Scenario file “{value}” cannot be used: {detail}.",
+    "problem.internal": "Something went wrong with this action ({detail}); the page still works — try another value or press Reset.",
+    "problem.already_launched": "{field} was already launched on day {value}: step at least one day before launching it again.",
+    "problem.busy": "Please wait: the previous action is still being applied.",
+    "common.choose_file": "Choose a file",
+    "compare.lab": "Parameters and interventions of this side",
+    "problem.upload_iv_shape": "Scenario file: every [[interventions]] needs a day and a kind.",
+    "problem.upload_iv_kind": "Scenario file: intervention kind “{value}” is unknown; allowed: {detail}.",
+    "problem.upload_iv_day": "Scenario file: intervention day {value} is not allowed; allowed: a whole number from 0 up.",
+    "problem.upload_iv_option": "Scenario file, {field}: “{value}” is not allowed; allowed: {detail}.",
+    "problem.toml_where": "error at line {line}, column {column}",
+    "common.drop_or_choose": "Drop a scenario file (TOML) here, or click to choose one",
+})
+
+
+EN.update({
+    "common.retry": "Show the page again",
+    "explore.drawer": "Scenario and parameters",
+    "explore.restore_help": "↺ puts back the preset's values.",
+    "explore.units.one": "{n} back-office unit",
+    "explore.units.other": "{n} back-office units",
+    "explore.size.one": "{posts} post: {teams} front-office teams of {team_size}, {units}, {levels} management levels",
+    "explore.size.other": "{posts} posts: {teams} front-office teams of {team_size}, {units}, {levels} management levels",
+    "explore.grouped": "{n} teams and units, one mark each (a large organisation): size = headcount, colour = the group's mean",
+    "params.pending.one": "{n} change waits for Reset.",
+    "params.pending.other": "{n} changes wait for Reset.",
+    "params.range": "from {low} to {high}",
+    "compare.col.unit": "Unit",
+    "compare.days": "A: Day {a} · B: Day {b}",
+    "compare.better.early": "—",
+    "compare.better.same": "≈",
+    "compare.noise_note": "≈: the difference stays within day-to-day noise (its 95 % interval, from {k}-day blocks of the last {n} days, includes zero); —: fewer than {n} days run. One seed only: the command line's compare and sweep use several.",
+    "compare.edited": "(edited)",
+    "chart.zoomed": "zoomed axis",
+    "journey.bars": "What the judgement lost or gained (service scale 0–1)",
+    "why2.abandoned.one": "The customer waited {wait} day without an answer and gave up: they rate the service 1 out of 5.",
+    "why2.abandoned.other": "The customer waited {wait} days without an answer and gave up: they rate the service 1 out of 5.",
+    "why2.fit.well": "The answer fitted the problem well ({pct} %).",
+    "why2.fit.partly": "The answer partly fitted the problem ({pct} %).",
+    "why2.fit.poorly": "The answer fitted the problem poorly ({pct} %).",
+    "why2.no_wait": "Served the same day: the wait cost nothing.",
+    "why2.wait.one": "They waited {wait} day for the outcome: {cost} on the service scale (0–1).",
+    "why2.wait.other": "They waited {wait} days for the outcome: {cost} on the service scale (0–1).",
+    "why2.one_person": "One person handled everything.",
+    "why2.people.one": "They had to deal with {n} more person: {cost}.",
+    "why2.people.other": "They had to deal with {n} more people: {cost}.",
+    "why2.no_error": "No error on the way.",
+    "why2.errors.one": "{n} error and its rework: {cost}.",
+    "why2.errors.other": "{n} errors and their rework: {cost}.",
+    "why2.mood": "The mood of the employee who served them: {mood}.",
+    "why2.performance.above": "All told the service was worth {perf} on a 0–1 scale; they expected {exp}: better than expected.",
+    "why2.performance.below": "All told the service was worth {perf} on a 0–1 scale; they expected {exp}: below their expectations.",
+    "why2.verdict": "They rate it {score} out of 5 ({verdict}). What weighed most: {worst}.",
+    "explore.iv_done": "{label}: launched on day {day}.",
+})
+
+
+# --- parameters, groups and units added with the model's structure/practices split and money ---
+EN.update({
     "param.approval_target_utilisation": "Under the 'staffed' approval policy: supervision is sized so that approvals keep it this busy",
     "param.approval_timebox_days": "Under the 'timeboxed' approval policy: working days after which a pending approval is settled by rule",
     "param.inspection_catch": "Chance that a manager reviewing an answer replaces it with their own when their own is better",
@@ -448,440 +526,68 @@ EN: dict[str, str] = {
     "param.newcomer_engagement": "Engagement of a newcomer on their first day",
     "param.newcomer_alignment": "Culture alignment a newcomer brings (then socialised by peers and manager)",
     "metric.wrong_answer_rate": "Wrong answers reaching customers",
-}
+})
 
-FR: dict[str, str] = {
-    "app.title": "servicesim — simulateur de culture de service",
-    "app.tagline": "Une entreprise sert-elle mieux ses clients avec une culture d'autonomie ou avec le commandement et le contrôle ?",
-    "nav.explore": "Explorer",
-    "nav.compare": "Comparer",
-    "nav.journey": "Parcours",
-    "nav.info": "À propos",
-    "lang.label": "Langue",
-    "common.day": "Jour {day}",
-    "common.days": "jours",
-    "common.seed": "Graine",
-    "common.seed_help": "Même graine, même organisation, mêmes personnes et mêmes clients : changez-la pour voir un autre tirage.",
-    "common.play": "Lancer",
-    "common.pause": "Pause",
-    "common.step": "Un jour",
-    "common.reset": "Réinitialiser",
-    "common.speed": "Vitesse (jours par seconde)",
-    "common.preset": "Scénario prédéfini",
-    "common.upload": "Déposez ici un fichier de scénario (TOML), ou cliquez pour en choisir un",
-    "common.loaded_file": "Fichier de scénario chargé : {name}",
-    "common.error": "Erreur",
-    "common.none": "n.d.",
-    "common.export_csv": "Séries journalières (CSV)",
-    "common.export_png": "Graphiques (PNG)",
-    "common.exports": "Télécharger",
-    "common.hint": "À observer",
-    "common.more_info": "Plus de détails dans la page À propos.",
-    "params.title": "Paramètres",
-    "params.reset_only": "à la réinitialisation",
-    "params.reset_only_help": "Structurel : prend effet quand vous appuyez sur Réinitialiser (l'organisation est reconstruite).",
-    "params.live_help": "Prend effet tout de suite, sur le modèle en cours.",
-    "params.pending": "{n} modification(s) attendent la réinitialisation.",
-    "params.range": "de {low} à {high} {unit}",
-    "explore.title": "Explorer une organisation",
-    "explore.hint": "Appuyez sur Lancer et suivez la satisfaction des clients. Puis changez un curseur de style (délégation, microgestion) ou lancez une intervention, et regardez les courbes s'infléchir.",
-    "explore.network": "L'organisation",
-    "explore.size": "{posts} postes : {teams} équipes de front office de {team_size}, {units} unité(s) de back office, {levels} niveaux de management",
-    "explore.colour_by": "Couleur selon",
-    "explore.colour.engagement": "Engagement",
-    "explore.colour.stress": "Stress",
-    "explore.colour.culture_alignment": "Culture",
-    "explore.legend": "▲ manager  ● front office  ■ back office  ◆ paie/RH — plus grand : plus de demandes en cours ; gris creux : poste vacant",
-    "explore.charts": "Où en est-on",
-    "explore.summary": "Depuis le jour 0",
-    "explore.interventions": "Intervenir maintenant",
-    "explore.intervention_log": "Interventions menées",
-    "explore.no_interventions": "Aucune pour l'instant : essayez un des boutons ci-dessus.",
-    "explore.iv_done": "{label} lancé(e) le jour {day}.",
-    "explore.to_style": "nouveau style",
-    "explore.transition": "transition (jours)",
-    "compare.title": "Comparer deux styles de management",
-    "compare.hint": "Les deux organisations ont les mêmes personnes, la même graine et les mêmes clients qui demandent les mêmes choses les mêmes jours : seul le management diffère.",
-    "compare.side_a": "Gauche (A)",
-    "compare.side_b": "Droite (B)",
-    "compare.explore_scenario": "Le scénario modifié dans la page Explorer",
-    "compare.difference": "Écart B − A (moyenne des {n} derniers jours)",
-    "compare.gap_chart": "Écart B − A, jour par jour (au-dessus de zéro : B plus haut)",
-    "compare.col.metric": "Mesure",
-    "compare.col.a": "A",
-    "compare.col.b": "B",
-    "compare.col.diff": "B − A",
-    "compare.col.better": "Meilleur",
-    "compare.better.a": "A",
-    "compare.better.b": "B",
-    "compare.better.same": "—",
-    "journey.title": "Suivre une demande",
-    "journey.hint": "Chaque demande de client est un dossier qui traverse la chaîne. Choisissez-en une pour voir qui l'a traitée et pourquoi le client a réagi ainsi.",
-    "journey.request": "Numéro de la demande",
-    "journey.show": "Afficher",
-    "journey.latest_unhappy": "Le dernier client mécontent",
-    "journey.recent": "Récemment clôturées",
-    "journey.none_unhappy": "Pas encore de client mécontent : faites avancer le modèle quelques jours dans la page Explorer.",
-    "journey.no_model": "Rien ne s'est encore passé : faites d'abord avancer le modèle dans la page Explorer.",
-    "journey.unknown": "La demande {id} n'est pas encore arrivée, ou n'existe pas.",
-    "journey.path": "Parcours de la demande {id}",
-    "journey.col.day": "Jour",
-    "journey.col.event": "Ce qui s'est passé",
-    "journey.why": "Pourquoi le client a réagi ainsi",
-    "journey.open": "la demande est encore ouverte",
-    "info.title": "À propos de cette application",
-    "info.what": "De quoi s'agit-il ?",
-    "info.how": "Comment ça marche",
-    "info.notice": "À remarquer",
-    "info.try": "À essayer",
-    "info.credits": "D'où viennent les idées",
-    "info.extend": "Aller plus loin",
-    "roles.front": "front office",
-    "roles.back": "back office",
-    "roles.payroll": "paie/RH",
-    "roles.manager": "manager",
-    "chart.marker": "{label}",
-    "chart.daily": "par jour",
-    "chart.trend": "moyenne sur 10 jours",
-    "info.what.text": "Un modèle multi-agents d'une entreprise de service. Chaque salarié est un agent : le front office qui sert les clients, le back office qui réalise ce que le front ne peut pas faire seul, la paie/RH qui paie tout le monde, et les managers qui dirigent les équipes. Les demandes des clients sont des dossiers individuels qui parcourent cette chaîne, jour après jour. Rien dans le modèle ne dit quel style de management doit l'emporter : les résultats viennent de personnes qui apprennent, se fatiguent, démissionnent et s'imitent, de files d'attente à capacité finie, et de clients qui jugent par rapport à ce qu'ils attendaient.",
-    "info.explore.what": "La page Explorer fait tourner une organisation. À gauche, toutes les entrées du modèle, regroupées et décrites, avec leur unité. Au centre, l'organisation dessinée comme un réseau : les managers en haut, les équipes et les unités de back office en dessous ; la couleur montre l'engagement, le stress ou la culture ; plus une marque est grande, plus la personne a de demandes en cours. En dessous, les mesures du jour : satisfaction des clients (de 1 à 5), score de recommandation (NPS), demandes en attente, délai de résolution, engagement, rotation du personnel et adhésion à la culture.",
-    "info.explore.how": "Un pas correspond à une journée de travail. Les demandes arrivent ; un employé du front office traite chacune avec une qualité qui dépend de sa compétence, de sa connaissance des clients, de son engagement et de son stress. Quand une décision demande plus d'autorité qu'il n'en a, ou quand un manager veut tout approuver, la demande attend un manager, qui connaît moins bien les clients. Certaines demandes passent par le back office : chaque transfert peut introduire une erreur qui revient sous forme de reprise. Chaque soir, les gens apprennent, partagent ce qu'ils savent, se sentent plus ou moins engagés, prennent la culture de leur entourage, et certains partent.",
-    "info.explore.notice": "La satisfaction ne réagit pas tout de suite : la culture, la compétence et la connaissance des clients se construisent lentement et s'en vont quand les gens partent. Un style qui semble efficace au jour 10 n'est pas forcément celui qui gagne au jour 200. Regardez les demandes en attente quand les managers doivent trop approuver : ils deviennent le goulot d'étranglement.",
-    "info.explore.try": "Sur le scénario hiérarchique, montez la délégation et baissez la microgestion. Augmentez la part de demandes nouvelles, celles qu'aucune procédure ne prévoit. Lancez un programme de formation sous un style hiérarchique, puis sous bersin : la formation n'aide que là où l'on peut l'appliquer. Essayez le laisser-faire : l'autonomie sans culture ni formation.",
-    "info.compare.what": "Deux copies de la même organisation, côte à côte, avec la même graine : les mêmes personnes, les mêmes clients qui demandent les mêmes choses les mêmes jours. Seul ce que vous choisissez diffère — par défaut le style hiérarchique à gauche et le style « culture d'abord » (bersin) à droite. Les courbes sont superposées et un tableau donne l'écart.",
-    "info.compare.how": "Les deux modèles avancent ensemble. Comme le hasard est partagé (nombres aléatoires communs), un écart entre les courbes vient du management, pas de la chance — pour cette graine. Une vraie conclusion demande plusieurs graines : les commandes compare et sweep de la ligne de commande le font, avec des intervalles de confiance.",
-    "info.compare.notice": "Au début, les deux styles peuvent se ressembler, voire la hiérarchie sembler meilleure ; l'écart se creuse à mesure que compétences, connaissances et culture s'accumulent. Le maillon faible compte : une unité de back office en difficulté tire toute la chaîne vers le bas.",
-    "info.compare.try": "Mettez la part de demandes nouvelles à 0 : dans un monde purement routinier, les procédures font aussi bien. Puis mettez-la à 0,6. Comparez bersin et laisser-faire. Lancez un changement de style de hiérarchique vers bersin dans la page Explorer et observez le creux de la transition avant le gain.",
-    "info.journey.what": "Le parcours d'une demande de client dans la chaîne : qui l'a traitée, combien de temps elle a attendu, si elle est remontée à un manager ou passée par le back office, les erreurs en route, et pourquoi le client a fini satisfait ou non.",
-    "info.journey.how": "Le client compare la prestation reçue à ce qu'il attendait. La prestation, c'est l'adéquation de la réponse à sa situation, moins le coût de l'attente, des interlocuteurs successifs et des erreurs, plus ou moins l'humeur de l'employé qui l'a servi.",
-    "info.journey.notice": "Un client mécontent est rarement la victime d'un seul mauvais employé : le plus souvent la demande a attendu une approbation, traversé plusieurs transferts, ou rencontré une procédure inadaptée.",
-    "info.journey.try": "Appuyez sur « Le dernier client mécontent » sous le style hiérarchique, puis sous bersin. Comptez les remontées et les transferts.",
-    "info.credits.text": "Les mécanismes reformulent des idées d'articles en français et des travaux qu'ils citent. Josh Bersin, interrogé par Philippe Jean Poirier (2019) : les employés de première ligne savent sur les clients des choses qui ne remontent jamais ; aucune procédure ne couvre tous les cas ; une culture partagée vaut mieux que dire à chacun quoi faire — ce qui n'est pas laisser faire. Gilbert Rozès (Le Management en première ligne) : une défaillance de service vient d'une compétence qui manque, d'une motivation qui manque, ou de moyens et d'autorité qui manquent ; les managers ont trois leviers — une vision claire, l'exemple, les moyens d'agir — et la formation ne sert que si la hiérarchie permet de l'appliquer. Le dossier de Claire Morel sur la relation collaborateur : l'autonomie améliore la performance et la fidélité, mais à la juste mesure de chaque personne et de chaque activité, et ce sont les dirigeants qui doivent porter le changement. Jocelyn Pinet et André Coupet (Gestion, 2009) : le leadership est la clé de voûte d'une culture de service. Ralph Hababou : le service est une chaîne qui vaut ce que vaut son maillon le plus faible — une erreur de paie contrarie le vendeur qui sert ensuite mal un client ; échanges de postes, clients mystères et moins de transferts aident chacun à sentir le client. Oliva et Sterman (2001) : sous une pression durable, on prend des raccourcis et la norme de qualité dérive vers le bas.",
-    "info.extend.text": "Chaque entrée est décrite dans un seul schéma (servicesim params) ; un fichier de scénario combine un préréglage, des modifications et des interventions datées. La ligne de commande lance des balayages sur plusieurs graines et donne les écarts avec des intervalles de confiance. docs/ODD.md décrit le modèle en entier.",
-    "group.organisation": "Taille et forme de l'organisation",
-    "group.demand": "Demandes des clients",
-    "group.customers": "Attentes des clients, fidélité et bouche-à-oreille",
-    "group.style": "Style de management (par manager)",
-    "group.employees": "Personnes : apprentissage, engagement, stress, culture, départs",
-    "group.backoffice": "Back office et service interne",
-    "unit.0-1": "0–1",
-    "unit.approvals/day": "approbations/jour",
-    "unit.customers": "clients",
-    "unit.days": "jours",
-    "unit.hand-offs": "transferts",
-    "unit.hand-offs/day": "transferts/jour",
-    "unit.levels": "niveaux",
-    "unit.links": "liens",
-    "unit.multiplier": "multiplicateur",
-    "unit.people": "personnes",
-    "unit.per 100": "pour 100",
-    "unit.per contact": "par contact",
-    "unit.per day": "par jour",
-    "unit.per error": "par erreur",
-    "unit.per log2(1+days)": "par log2(1+jours)",
-    "unit.per person": "par personne",
-    "unit.probability": "probabilité",
-    "unit.ratio": "rapport",
-    "unit.requests/day": "demandes/jour",
-    "unit.sd": "écart-type",
-    "unit.share": "part",
-    "unit.teams": "équipes",
-    "unit.units": "unités",
-    "unit.index": "indice",
-    "unit.x": "×",
-    "unit.1-5": "1–5",
-    "unit.-100..100": "−100 à 100",
-    "unit.per request": "par demande",
-    "unit.share per year": "part par an",
-    "unit.requests": "demandes",
-    "unit.open requests": "demandes ouvertes",
-    "unit.salary-days per day": "jours de salaire par jour",
-    "param.teams": "Nombre d'équipes de front office, chacune dirigée par un manager d'équipe",
-    "param.team_size": "Employés de front office par équipe",
-    "param.backoffice_units": "Unités de back office qui traitent les demandes des clients (facturation, logistique…)",
-    "param.backoffice_ratio": "Effectif de back office par employé de front office (unités au service des clients)",
-    "param.payroll_ratio": "Effectif paie/RH pour cent employés",
-    "param.span_of_control": "Managers rattachés à chaque manager au-dessus du niveau équipe",
-    "param.hierarchy_depth": "Niveaux de management du manager d'équipe au directeur (au moins ce qu'exige l'étendue)",
-    "param.peer_links": "Liens entre pairs par employé (connaissances et culture circulent par eux)",
-    "param.cross_team_links": "Part des liens entre pairs qui traversent les équipes",
-    "param.customers_per_front": "Clients en portefeuille par employé de front office",
-    "param.request_rate": "Demandes d'un client par jour ouvré",
-    "param.novelty": "Part des demandes qu'aucune procédure ne couvre (situations nouvelles)",
-    "param.complexity_mean": "Complexité moyenne d'une demande",
-    "param.authority_mean": "Autorité moyenne qu'exige une demande (un remboursement, un geste), en part de celle du directeur",
-    "param.back_office_share": "Part des demandes que le front office ne peut pas traiter seul",
-    "param.handoffs": "Transferts qu'une demande de back office traverse dans la chaîne",
-    "param.expectation_mean": "Attente moyenne des clients sur l'échelle de la prestation",
-    "param.expectation_sd": "Dispersion des attentes des clients",
-    "param.expectation_adaptation": "Vitesse à laquelle les attentes suivent le service vécu",
-    "param.patience_days": "Jours qu'un client attend en moyenne avant d'abandonner sa demande",
-    "param.wait_cost": "Prestation retirée par le client à chaque doublement de l'attente",
-    "param.contact_cost": "Prestation retirée par le client pour chaque interlocuteur supplémentaire",
-    "param.error_cost": "Prestation retirée par le client pour chaque erreur et sa reprise",
-    "param.mood_weight": "Poids de l'humeur de l'employé dans le jugement du client",
-    "param.churn_sensitivity": "Probabilité, à chaque contact, qu'un client qui ne garde que de mauvais souvenirs du service s'en aille",
-    "param.base_churn": "Probabilité quotidienne qu'un client parte pour des raisons étrangères au service",
-    "param.word_of_mouth": "Force du bouche-à-oreille (promoteurs nets) sur l'acquisition de clients",
-    "param.delegation": "Autonomie accordée : part du champ de décision déléguée à la première ligne",
-    "param.micromanagement": "Part des décisions qui exigent l'approbation d'un manager",
-    "param.monitoring_cost": "Part du temps de l'équipe prise par le contrôle sous microgestion totale",
-    "param.procedure_adherence": "Rigueur des procédures quand une situation n'est pas prévue",
-    "param.training": "Effort de formation : part du programme maximal dispensée",
-    "param.coaching": "Effort d'accompagnement (coaching) des managers",
-    "param.recognition": "Reconnaissance et célébration du bon service",
-    "param.values_emphasis": "Force avec laquelle les dirigeants affirment la priorité au service client",
-    "param.consistency": "Exemplarité : les pratiques des managers correspondent-elles aux valeurs affichées",
-    "param.situational": "Degré d'ajustement de l'autonomie à la compétence et à la tolérance de chacun",
-    "param.style_spread": "Dispersion des styles individuels des managers autour du style de l'organisation",
-    "param.approval_capacity": "Validations qu'un manager peut accorder par jour (l'encadrement dont dispose chaque équipe avant tout renfort)",
-    "param.manager_knowledge": "Part de la connaissance des clients de l'équipe qui parvient à son manager",
-    "param.base_capacity": "Demandes qu'un employé de front office formé traite par jour",
-    "param.initial_skill": "Compétence de service moyenne du personnel initial",
-    "param.novice_skill": "Compétence de service d'un nouvel arrivant",
-    "param.learning_rate": "Compétence gagnée par une journée complète d'expérience (vers la maîtrise)",
-    "param.training_effect": "Compétence gagnée par jour avec un programme de formation complet et applicable",
-    "param.forgetting": "Perte quotidienne de compétence inutilisée",
-    "param.knowledge_rate": "Connaissance des clients gagnée à chaque contact",
-    "param.knowledge_sharing": "Part quotidienne de l'écart de connaissance comblée avec les pairs",
-    "param.tolerance_mean": "Autonomie moyenne qu'une personne vit bien (sa tolérance)",
-    "param.tolerance_sd": "Dispersion de la tolérance à l'autonomie entre les personnes",
-    "param.tolerance_learning": "Dérive quotidienne de la tolérance vers l'autonomie effectivement vécue",
-    "param.engagement_rate": "Vitesse quotidienne à laquelle l'engagement suit ses moteurs",
-    "param.stress_rate": "Vitesse quotidienne à laquelle le stress suit la pression et les incidents",
-    "param.standard_erosion": "Dérive quotidienne de la norme de qualité vers les raccourcis pris",
-    "param.culture_diffusion": "Part quotidienne de l'écart de culture avec les pairs qui se comble",
-    "param.culture_pull": "Attraction quotidienne de l'exemple du manager sur la culture de l'équipe",
-    "param.culture_erosion": "Érosion quotidienne de l'adhésion quand valeurs affichées et pratiques divergent",
-    "param.quit_base": "Probabilité quotidienne de démission, quel que soit le ressenti",
-    "param.quit_sensitivity": "Probabilité quotidienne supplémentaire de démission, totalement désengagé et stressé",
-    "param.hiring_delay": "Jours ouvrés pendant lesquels un poste reste vacant après un départ",
-    "param.backoffice_capacity": "Transferts qu'un employé de back office traite par jour",
-    "param.backoffice_accuracy": "Part des transferts traités sans erreur par un employé de back office",
-    "param.handoff_error": "Probabilité qu'une information se perde lors d'un transfert (un champ mal saisi)",
-    "param.payroll_error": "Probabilité qu'une paie verse un mauvais salaire à un employé, à précision de base",
-    "param.pay_period": "Jours ouvrés entre deux paies",
-    "param.payroll_stress": "Stress que porte un employé mal payé jusqu'à ce que la paie corrige l'erreur",
-    "metric.csat": "Satisfaction des clients",
-    "metric.nps": "Score de recommandation (NPS)",
-    "metric.first_contact_resolution": "Résolution au premier contact",
-    "metric.resolution_time_days": "Délai de résolution",
-    "metric.escalation_rate": "Remontées par demande",
-    "metric.handoffs_per_request": "Transferts par demande",
-    "metric.error_rate": "Erreurs par demande",
-    "metric.engagement": "Engagement des employés",
-    "metric.stress": "Stress des employés",
-    "metric.turnover_rate": "Rotation du personnel",
-    "metric.culture_alignment": "Adhésion à la culture",
-    "metric.skill": "Compétence de service",
-    "metric.quality_standard": "Norme de qualité tenue",
-    "metric.requests_arrived": "Demandes arrivées",
-    "metric.requests_resolved": "Demandes résolues",
-    "metric.requests_open": "Demandes ouvertes",
-    "metric.requests_abandoned": "Demandes abandonnées",
-    "metric.backlog_mean": "Demandes en attente",
-    "metric.backlog": "Demandes en attente (ouvertes)",
-    "metric.arrival_rate": "Rythme d'arrivée",
-    "metric.weakest_team_csat": "Satisfaction de l'équipe la plus faible",
-    "metric.customers": "Clients actifs",
-    "metric.churn_rate": "Départ des clients",
-    "metric.cost": "Coût",
-    "metric.revenue": "Indicateur de chiffre d'affaires",
-    "metric.employees": "Employés",
-    "iv.training_programme": "Programme de formation",
-    "iv.job_swap": "Vis ma vie",
-    "iv.mystery_customer": "Clients mystères",
-    "iv.simplification": "Simplifier la chaîne",
-    "iv.recognition_programme": "Programme de reconnaissance",
-    "iv.style_change": "Changement de style",
-    "iv.demand_surge": "Afflux de demandes",
-    "iv.backoffice_incident": "Incident au back office",
-    "iv.training_programme.desc": "Un programme de formation en plus de l'effort habituel (20 jours)",
-    "iv.job_swap.desc": "« Vis ma vie » : la moitié du back office passe du temps à l'accueil des clients",
-    "iv.mystery_customer.desc": "Rapports de clients mystères pendant 60 jours : chacun voit le service avec les yeux du client",
-    "iv.simplification.desc": "Un transfert de moins entre front et back office : un seul interlocuteur qui peut vraiment aider",
-    "iv.recognition_programme.desc": "Reconnaître et célébrer le bon service pendant 60 jours",
-    "iv.style_change.desc": "Le management adopte un autre style ; les managers ont besoin de temps pour changer de posture",
-    "iv.demand_surge.desc": "Moitié plus de demandes pendant 20 jours",
-    "iv.backoffice_incident.desc": "Un incident dégrade l'unité de back office 0 pendant 20 jours",
-    "scenario.bersin": "bersin — la culture d'abord",
-    "scenario.hierarchical": "hiérarchique — commandement et contrôle",
-    "scenario.laissez_faire": "laisser-faire — l'autonomie seule",
-    "scenario.situational": "situationnel — l'autonomie à la juste mesure",
-    "scenario.airline_desk": "comptoir de compagnie aérienne",
-    "scenario.online_retailer": "commerce en ligne",
-    "scenario.retail_store": "magasin",
-    "scenario.telecom_contact_centre": "centre de contacts d'un opérateur télécom",
-    "scenario.bersin.desc": "La culture d'abord (d'après Josh Bersin) : la structure responsabilisante, avec des pratiques managériales fortes et vécues",
-    "scenario.hierarchical.desc": "Commandement et contrôle : la structure de contrôle, avec des pratiques managériales faibles (le cas le plus courant)",
-    "scenario.laissez_faire.desc": "L'autonomie sans culture ni formation : la structure du laisser-faire, sans aucune pratique managériale",
-    "scenario.situational.desc": "L'autonomie dosée selon chacun (« la juste mesure ») : la structure équilibrée, avec des pratiques managériales dosées",
-    "scenario.airline_desk.desc": "Comptoir d'une compagnie aérienne : beaucoup de situations imprévues (siège cassé, surréservation), passagers impatients, un pic de vacances",
-    "scenario.online_retailer.desc": "Commerce en ligne fondé sur l'autonomie et la culture (l'exemple de Zappos) : beaucoup de logistique, « vis ma vie » et clients mystères",
-    "scenario.retail_store.desc": "Magasin : ventes surtout routinières, peu de transferts ; un incident de paie contrarie les vendeurs (le vendeur de Hababou)",
-    "scenario.telecom_contact_centre.desc": "Centre de contacts télécom : gros volume, beaucoup de demandes passent par le back office à travers plusieurs transferts ; la structure est simplifiée en cours d'année",
-    "ev.arrive": "arrive, pour l'équipe {actor}",
-    "ev.abandon": "le client renonce à attendre",
-    "ev.front": "prise en charge par l'employé de front office n°{actor}",
-    "ev.escalate": "remontée au manager n°{actor}",
-    "ev.decide": "le manager n°{actor} tranche",
-    "ev.own_error": "l'employé n°{actor} fait une erreur de saisie",
-    "ev.error": "l'employé de back office n°{actor} fait une erreur : reprise",
-    "ev.handoff": "transférée par l'unité de back office {value}, par le n°{actor}",
-    "ev.resolve": "résolue ; le client donne {value}/5",
-    "front_how.0": "réglée par la procédure",
-    "front_how.1": "demande une approbation",
-    "front_how.2": "réponse standard à un cas non prévu",
-    "front_how.3": "improvisation pour un cas non prévu",
-    "esc_why.0": "microgestion : approbation obligatoire",
-    "esc_why.1": "au-delà de l'autorité détenue",
-    "esc_why.2": "la procédure ne convient pas et l'employé le sait",
-    "why.abandoned": "le client a renoncé après {wait} jour(s) sans réponse : note 1/5",
-    "why.fit": "adéquation de la réponse à la situation : {fit}",
-    "why.wait": "attente de {wait} jour(s) : -{cost}",
-    "why.people": "{n} interlocuteur(s) de plus : -{cost}",
-    "why.errors": "{n} erreur(s) et reprise : -{cost}",
-    "why.mood": "humeur de l'employé qui l'a servi : {mood}",
-    "why.performance": "prestation {perf} pour une attente de {exp}",
-    "why.score": "satisfaction : {score}/5",
-    "why.verdict": "verdict : {verdict} ; ce qui a le plus pesé : {worst}",
-    "verdict.satisfied": "satisfait",
-    "verdict.dissatisfied": "mécontent",
-    "verdict.lukewarm": "mitigé",
-    "worst.fit": "l'adéquation de la réponse",
-    "worst.wait": "l'attente",
-    "worst.people": "être renvoyé d'un interlocuteur à l'autre",
-    "worst.errors": "les erreurs",
-    "worst.mood": "l'humeur de l'employé",
-    "param.approval_target_utilisation": "En mode de validation « staffed » : l'encadrement est dimensionné pour que les validations l'occupent à ce taux",
-    "param.approval_timebox_days": "En mode de validation « timeboxed » : jours ouvrés au bout desquels une validation en attente est réglée d'office",
-    "param.inspection_catch": "Probabilité qu'un manager qui vérifie une réponse la remplace par la sienne quand la sienne est meilleure",
-    "param.gesture_effect": "Prestation ajoutée par le client pour un geste commercial à la pleine mesure de l'autorité qu'exigeait la situation",
-    "param.approval_policy": "Mode de traitement des validations : « staffed » (l'encadrement est dimensionné selon les validations qu'imposent les règles, et son coût salarial est pris en compte), « timeboxed » (les validations sont réglées d'office passé un délai), « fixed » (chaque manager s'en tient à sa capacité, quelle que soit la demande)",
-    "param.training_time": "Part de la journée de travail passée hors du terrain pendant un programme de formation complet",
-    "param.coaching_time": "Part de la journée de travail passée hors du terrain quand l'accompagnement (coaching) est maximal",
-    "param.knowledge_obsolescence": "Part quotidienne de la connaissance des clients qui devient obsolète (les produits, les clients et les situations évoluent)",
-    "param.customer_value": "Marge brute annuelle apportée par un client actif, avant déduction du coût pour le servir",
-    "param.salary_back": "Coût journalier d'un poste de back office ou de paie",
-    "param.salary_manager": "Coût journalier d'un manager ou d'un encadrant supplémentaire",
-    "param.concession_cost": "Coût d'un geste commercial engageant toute l'autorité du directeur (remboursement, bon d'achat, annulation de frais)",
-    "param.rework_cost": "Coût matériel d'une reprise au back office (en plus du temps qu'elle demande)",
-    "param.recruitment_cost": "Coût pour pourvoir un poste vacant : recrutement et formation d'intégration du nouvel arrivant",
-    "param.training_cost": "Coût des formateurs et des supports, par jour, pour une personne suivant un programme de formation complet",
-    "param.procedure_quality": "Savoir-faire incorporé dans une procédure formalisée, sur l'échelle de compétence",
-    "param.routine_fit_base": "Adéquation d'une réponse de routine donnée sans aucun savoir-faire",
-    "param.routine_fit_skill": "Adéquation qu'un plein savoir-faire ajoute à une réponse de routine",
-    "param.routine_complexity_penalty": "Perte d'adéquation d'une réponse de routine pour chaque unité de complexité non maîtrisée",
-    "param.standard_fit_base": "Adéquation d'une réponse standard plaquée sur une situation qu'aucune procédure ne couvre (C2)",
-    "param.standard_fit_skill": "Adéquation qu'une personne compétente ajoute à une réponse standard mal adaptée",
-    "param.standard_complexity_penalty": "Perte d'adéquation d'une réponse standard pour chaque unité de complexité",
-    "param.improvised_fit_base": "Adéquation d'une réponse improvisée par quelqu'un qui n'a ni compétence, ni connaissance des clients, ni culture",
-    "param.improvised_fit_scale": "Adéquation qu'ajoutent à une réponse improvisée la compétence, la connaissance des clients et la culture portées à leur maximum (C1, C3)",
-    "param.improvised_weight_knowledge": "Poids de la connaissance des clients dans une réponse improvisée (C1) ; la compétence et la culture se partagent le reste",
-    "param.improvised_weight_alignment": "Poids de l'adhésion à la culture dans une réponse improvisée (C3)",
-    "param.improvised_complexity_penalty": "Perte d'adéquation d'une réponse improvisée pour chaque unité de complexité non maîtrisée",
-    "param.procedure_noise": "Dispersion des résultats d'une réponse appliquée selon la procédure (les procédures réduisent la variabilité : Bowen et Lawler, 1992)",
-    "param.improvisation_noise": "Dispersion des résultats d'une réponse qu'une personne trouve par elle-même",
-    "param.pace_quality_weight": "Part de l'adéquation d'une réponse qui tient au fait de prendre le temps nécessaire (Oliva et Sterman, 2001)",
-    "param.effort_speed": "Capacité gagnée par unité d'engagement au-delà de 0,6 (effort discrétionnaire, C4)",
-    "param.effort_care": "Adéquation gagnée par unité d'engagement au-delà de 0,6 (soin apporté, C4)",
-    "param.routine_authority": "Autorité qu'exige une demande de routine, rapportée à la moyenne (les procédures l'autorisent d'avance)",
-    "param.novel_authority": "Autorité qu'exige une demande nouvelle, rapportée à la moyenne",
-    "param.overreach_cost": "Surcoût d'un geste commercial, en part du geste, par unité de latitude prise au-delà de ce que permet le discernement de la personne",
-    "param.overreach_fit_loss": "Perte d'adéquation par unité de latitude prise au-delà de ce que permet le discernement de la personne (décisions coûteuses ou erronées)",
-    "param.own_error_factor": "Risque d'erreur de saisie d'un employé de front office qui fait lui-même le travail du back office, rapporté à celui d'un transfert",
-    "param.awareness_protection": "Part des pertes d'information lors des transferts qu'évite la sensibilité au client (C11)",
-    "param.authority_level_base": "Un manager de niveau l détient 1 − base^l de l'autorité du directeur",
-    "param.autonomy_competence_floor": "Part de sa tolérance à l'autonomie qu'une personne sans compétence assume bien (C7)",
-    "param.autonomy_fit_width": "Écart entre autonomie accordée et autonomie souhaitée à partir duquel l'adéquation devient nulle (C7)",
-    "param.judgement_alignment_weight": "Part du discernement d'une personne qui vient de l'adhésion à la culture plutôt que de la compétence",
-    "param.mood_engagement_weight": "Effet de l'engagement sur l'impression que la personne laisse au client",
-    "param.mood_stress_weight": "Effet du stress sur l'impression que la personne laisse au client",
-    "param.capacity_skill_weight": "Part de la capacité qui dépend de la compétence",
-    "param.accuracy_pressure": "Hausse du taux d'erreur du back office en surcharge maximale",
-    "param.accuracy_engagement": "Baisse du taux d'erreur du back office par unité d'engagement (soin apporté, C4)",
-    "param.accuracy_awareness": "Baisse du taux d'erreur du back office avec une sensibilité au client maximale (C11)",
-    "param.micromanagement_training_block": "Part de la formation que la microgestion empêche d'appliquer (C6)",
-    "param.procedural_training": "Part de la formation applicable dans le cadre des procédures, là où elles s'imposent",
-    "param.stress_pressure_weight": "Niveau de stress vers lequel tend une personne en surcharge maximale",
-    "param.stress_micromanagement_weight": "Niveau de stress vers lequel tend une personne sous microgestion totale",
-    "param.stress_recognition_relief": "Baisse du stress qu'apporte une reconnaissance maximale",
-    "param.engagement_autonomy_weight": "Engagement que procure une bonne adéquation entre autonomie accordée et autonomie souhaitée (C7)",
-    "param.engagement_success_weight": "Engagement que procure la réussite dans le travail",
-    "param.engagement_recognition_weight": "Engagement que procure la reconnaissance (C5)",
-    "param.engagement_alignment_weight": "Engagement que procure l'adhésion à la culture",
-    "param.engagement_micromanagement_weight": "Engagement perdu sous microgestion totale",
-    "param.engagement_stress_weight": "Engagement perdu par unité de stress",
-    "param.corner_cutting_exponent": "Force avec laquelle le rythme de travail cède à la surcharge (rythme = norme / charge^x)",
-    "param.mystery_restore": "Remontée quotidienne de la norme de qualité pendant un programme de clients mystères (C11)",
-    "param.culture_means_floor": "Part de l'attraction d'un manager sur la culture qui s'exerce même sans moyens d'agir (C5)",
-    "param.culture_downward_pull": "Attraction relative d'un manager dont l'exemple est en deçà de l'adhésion de la personne",
-    "param.quit_engagement_threshold": "Seuil d'engagement en dessous duquel on commence à songer à partir",
-    "param.early_quit_boost": "Surcroît de risque de démission d'un nouvel arrivant, qui s'estompe au fil de ses premiers mois",
-    "param.payroll_fix_days": "Jours ouvrés qu'il faut en moyenne à la paie pour corriger une erreur de salaire",
-    "param.judgement_steepness": "Pente de la courbe de jugement du client (passage de l'écart de prestation à la note de 1 à 5)",
-    "param.customer_memory": "Poids des contacts passés dans le souvenir que le client garde du service",
-    "param.acquisition_reach": "Nouveaux clients par jour qu'apporte un bouche-à-oreille entièrement positif, en part du portefeuille initial",
-    "group.supervision": "Encadrement : les moyens que l'organisation donne à ses managers (ils ne relèvent jamais du style)",
-    "group.structure": "Style de management, bloc structure : pouvoirs de décision, validations, procédures",
-    "group.practices": "Style de management, bloc pratiques managériales : valeurs, exemplarité, reconnaissance, formation, accompagnement",
-    "group.money": "Finances : chiffre d'affaires, salaires, gestes commerciaux, recrutement (unité : le jour-salaire d'un employé de première ligne)",
-    "group.coefficients": "Paramètres avancés : coefficients internes aux équations des mécanismes (sources dans docs/ODD.md)",
-    "unit.per gesture": "par geste commercial",
-    "unit.policy": "mode",
-    "unit.salary-days/year": "jours-salaire/an",
-    "unit.salary-days": "jours-salaire",
-    "unit.coefficient": "coefficient",
-    "metric.profit": "Résultat",
-    "metric.concessions": "Gestes commerciaux",
-    "metric.approval_utilisation": "Charge de validation de l'encadrement",
-    "metric.contacts_per_customer_year": "Contacts par client",
-    "metric.knowledge": "Connaissance des clients (front office)",
-    "metric.abandon_share": "Taux d'abandon des demandes",
-    "metric.csat_served": "Satisfaction des clients servis",
-    "metric.perf_fit": "Adéquation de la réponse",
-    "metric.perf_wait": "Pénalité pour attente",
-    "metric.perf_people": "Pénalité pour interlocuteurs multiples",
-    "metric.perf_errors": "Pénalité pour erreurs",
-    "metric.perf_mood": "Effet de l'humeur de l'employé",
-    "metric.perf_concession": "Effet des gestes commerciaux",
-    "metric.expectation_served": "Attente des clients servis",
-    "metric.judge_slope": "Pente de la courbe de jugement",
-    "metric.people_per_request": "Interlocuteurs supplémentaires par demande",
-    "metric.decided_by_rule": "Validations réglées d'office",
-    "unit.per year": "par an",
-    "unit.performance": "échelle de prestation",
-    "unit.per performance": "par unité de prestation",
-    "scenario.balanced": "balanced — structure : équilibrée",
-    "scenario.balanced.desc": "Bloc structure équilibrée : délégation modérée, validations ponctuelles, procédures là où elles sont adaptées",
-    "scenario.control": "control — structure : commandement et contrôle",
-    "scenario.control.desc": "Bloc structure de commandement et contrôle : peu de délégation, beaucoup de validations, les procédures d'abord (validations en mode « staffed »)",
-    "scenario.empowering": "empowering — structure : responsabilisante",
-    "scenario.empowering.desc": "Bloc structure responsabilisante : large délégation, peu de validations, les procédures comme simples repères",
-    "scenario.hands_off": "hands_off — structure : laisser-faire",
-    "scenario.hands_off.desc": "Bloc structure du laisser-faire : presque toutes les décisions laissées à la première ligne, aucune validation, procédures ignorées",
-    "scenario.dosed_practices": "dosed_practices — pratiques managériales : dosées",
-    "scenario.dosed_practices.desc": "Bloc pratiques managériales dosées : des pratiques fortes, avec une autonomie dosée selon la compétence et la tolérance de chacun",
-    "scenario.no_practices": "no_practices — pratiques managériales : aucune",
-    "scenario.no_practices.desc": "Bloc sans pratiques managériales : aucune valeur affichée, personne n'est formé, accompagné ni reconnu",
-    "scenario.strong_practices": "strong_practices — pratiques managériales : fortes",
-    "scenario.strong_practices.desc": "Bloc pratiques managériales fortes : valeurs client affichées et vécues, formation, accompagnement et reconnaissance",
-    "scenario.weak_practices": "weak_practices — pratiques managériales : faibles",
-    "scenario.weak_practices.desc": "Bloc pratiques managériales faibles : valeurs affichées du bout des lèvres et non vécues, peu de formation, d'accompagnement ou de reconnaissance",
-    "why.gesture": "geste commercial : {gesture}",
-    "param.pressure_threshold": "Charge (demande par unité de capacité) au-delà de laquelle on se sent sous pression",
-    "param.success_memory": "Poids des jours passés dans le sentiment de réussir son travail",
-    "param.staffing_adjustment": "Vitesse à laquelle l'encadrement en mode « staffed » suit, jour après jour, les validations demandées",
-    "param.newcomer_engagement": "Engagement d'un nouvel arrivant le premier jour",
-    "param.newcomer_alignment": "Adhésion à la culture qu'apporte un nouvel arrivant (avant d'être socialisé par ses collègues et son manager)",
-    "metric.wrong_answer_rate": "Mauvaises réponses parvenues aux clients",
-}
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "servicesim"
 
+
+def load_po(lang: str) -> dict[str, str]:
+    """The translations of ``lang`` from ``locale/<lang>/LC_MESSAGES/servicesim.po``, keyed like EN
+    (each entry's context is its key; a plural entry gives ``key.one`` and ``key.other``). An entry
+    whose English (msgid) no longer matches EN is left out: the page shows the English until a
+    translator updates it (``python -m servicesim.viz.i18n --update`` marks it for them)."""
+    from babel.messages.pofile import read_po
+
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    out: dict[str, str] = {}
+    for msg in catalog:
+        if not msg.id or not msg.context or msg.fuzzy:
+            continue
+        if isinstance(msg.id, (tuple, list)):
+            forms = list(msg.string)
+            if EN.get(f"{msg.context}.one") == msg.id[0] and all(forms):
+                out[f"{msg.context}.one"], out[f"{msg.context}.other"] = forms[0], forms[-1]
+        elif msg.string and EN.get(msg.context) == msg.id:
+            out[msg.context] = msg.string
+    return out
+
+
+def update_po(lang: str = "fr") -> Path:
+    """Extract the English catalogue (EN, the message ids) into the ``lang`` .po file: new texts are
+    added untranslated, changed ones marked fuzzy, for a translator (Poedit opens the file)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    template = Catalog(domain=DOMAIN, project="servicesim")
+    done = set()
+    for key, text in EN.items():
+        if key in done:
+            continue
+        base = key.rsplit(".", 1)[0]
+        if key.endswith((".one", ".other")) and f"{base}.one" in EN and f"{base}.other" in EN:
+            template.add((EN[f"{base}.one"], EN[f"{base}.other"]), context=base)
+            done |= {f"{base}.one", f"{base}.other"}
+        else:
+            template.add(text, context=key)
+            done.add(key)
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    catalog.update(template, no_fuzzy_matching=False)
+    with path.open("wb") as fh:
+        write_po(fh, catalog, width=100, sort_output=False, ignore_obsolete=True)
+    return path
+
+
+FR: dict[str, str] = load_po("fr")
 CATALOGUE = {"en": EN, "fr": FR}
 
 
 def norm_lang(lang: str | None) -> str:
-    lang = (lang or "en").lower()[:2]
+    lang = (str(lang) if lang else "en").lower()[:2]
     return lang if lang in CATALOGUE else "en"
 
 
@@ -892,20 +598,52 @@ def t(key: str, lang: str = "en", **values: Any) -> str:
 
 
 def number(x: Any, lang: str = "en", digits: int = 2, signed: bool = False) -> str:
-    """``x`` with ``digits`` decimals, in the language's notation (3.87 / 3,87; 12,345 / 12 345)."""
+    """``x`` with ``digits`` decimals as the language writes it (``babel.numbers``): 3.87 / 3,87;
+    12,345 / 12 345 (narrow no-break space); a true minus sign (U+2212); ``signed``: + for positives."""
+    from babel.numbers import format_decimal
+
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return t("common.none", lang)
-    if isinstance(x, (int,)) and not isinstance(x, bool) and digits == 0:
-        text = f"{x:+,d}" if signed else f"{x:,d}"
-    else:
-        text = f"{x:+,.{digits}f}" if signed else f"{x:,.{digits}f}"
-    if norm_lang(lang) == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
+    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+    text = format_decimal(x, format=pattern, locale=_LOCALES[norm_lang(lang)], decimal_quantization=True)
+    if text.startswith("-") and not any(c in "123456789" for c in text):
+        text = text[1:]                      # −0,00 is 0,00
+    text = text.replace("-", "\u2212")
+    if signed and not text.startswith("\u2212"):
+        text = "+" + text
     return text
+
+
+_LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+
+
+def tn(key: str, count: float, lang: str = "en", **values: Any) -> str:
+    """``ngettext`` for the catalogue: the plural form of ``key`` for ``count`` by the language's
+    CLDR rule (English: one for 1; French: one for 0 and 1 — « 0 jour », « 1 jour », « 2 jours »)."""
+    from babel import Locale
+
+    lang = norm_lang(lang)
+    form = Locale.parse(lang).plural_form(abs(count))
+    key_form = f"{key}.one" if form == "one" else f"{key}.other"
+    return t(key_form if key_form in EN else key, lang, **values)
 
 
 def metric_label(name: str, lang: str) -> str:
     return t(f"metric.{name}", lang)
+
+
+#: Units of the measures the app shows that are not in the model's metric table.
+_EXTRA_UNITS = {"backlog": "open requests"}
+
+
+def metric_unit(name: str, lang: str) -> str:
+    """The unit of a measure, in ``lang`` (empty if it has none)."""
+    from servicesim.model.metrics import METRICS
+
+    code = METRICS[name].unit if name in METRICS else _EXTRA_UNITS.get(name, "")
+    if name == "backlog":
+        return t("unit.requests", lang)
+    return t(f"unit.{code}", lang) if code else ""
 
 
 def unit(name: str, lang: str) -> str:
@@ -931,28 +669,37 @@ def describe_event(event: dict, lang: str = "en") -> str:
 
 
 def explain_outcome(outcome: dict | None, lang: str = "en") -> list[str]:
-    """Why the customer ended up satisfied or not, in ``lang`` (mirrors model.journey.explain)."""
+    """Why the customer ended up satisfied or not, in plain sentences with units, in ``lang``
+    (the same terms as model.journey.explain)."""
     if outcome is None:
         return [t("journey.open", lang)]
     n = lambda x, d=2, s=False: number(float(x), lang, d, signed=s)  # noqa: E731
+    wait = int(round(float(outcome.get("wait", 0))))
     if outcome.get("abandoned"):
-        return [t("why.abandoned", lang, wait=n(outcome["wait"], 0))]
-    lines = [
-        t("why.fit", lang, fit=n(outcome["fit"])),
-        t("why.wait", lang, wait=n(outcome["wait"], 0), cost=n(outcome["wait_cost"])),
-        t("why.people", lang, n=n(outcome["extra_people"], 0), cost=n(outcome["people_cost"])),
-        t("why.errors", lang, n=n(outcome["errors"], 0), cost=n(outcome["error_cost"])),
-        t("why.mood", lang, mood=n(outcome["mood_effect"], 2, True)),
-        t("why.gesture", lang, gesture=n(outcome.get("gesture_effect", 0.0), 2, True)),
-        t("why.performance", lang, perf=n(outcome["performance"]), exp=n(outcome["expectation"])),
-        t("why.score", lang, score=n(outcome["score"], 1)),
-    ]
+        return [tn("why2.abandoned", wait, lang, wait=wait)]
+    fit = float(outcome["fit"])
+    how = "well" if fit >= 0.75 else "partly" if fit >= 0.4 else "poorly"
+    lines = [t(f"why2.fit.{how}", lang, pct=number(100 * fit, lang, 0))]
+    lines.append(t("why2.no_wait", lang) if wait == 0 else
+                 tn("why2.wait", wait, lang, wait=wait, cost=n(-outcome["wait_cost"], 2, True)))
+    extra = int(round(float(outcome["extra_people"])))
+    lines.append(t("why2.one_person", lang) if extra == 0 else
+                 tn("why2.people", extra, lang, n=extra, cost=n(-outcome["people_cost"], 2, True)))
+    errors = int(round(float(outcome["errors"])))
+    lines.append(t("why2.no_error", lang) if errors == 0 else
+                 tn("why2.errors", errors, lang, n=errors, cost=n(-outcome["error_cost"], 2, True)))
+    if abs(float(outcome["mood_effect"])) >= 0.005:
+        lines.append(t("why2.mood", lang, mood=n(outcome["mood_effect"], 2, True)))
+    above = float(outcome["performance"]) >= float(outcome["expectation"])
+    lines.append(t("why2.performance." + ("above" if above else "below"), lang, perf=n(outcome["performance"]),
+                   exp=n(outcome["expectation"])))
     terms = {"fit": 1.0 - outcome["fit"], "wait": outcome["wait_cost"], "people": outcome["people_cost"],
              "errors": outcome["error_cost"], "mood": -outcome["mood_effect"]}
     worst = max(terms, key=terms.get)
     score = outcome["score"]
     verdict = "satisfied" if score >= 3.5 else "dissatisfied" if score < 2.5 else "lukewarm"
-    lines.append(t("why.verdict", lang, verdict=t(f"verdict.{verdict}", lang), worst=t(f"worst.{worst}", lang)))
+    lines.append(t("why2.verdict", lang, score=n(score, 1), verdict=t(f"verdict.{verdict}", lang),
+                   worst=t(f"worst.{worst}", lang)))
     return lines
 
 
@@ -983,3 +730,12 @@ def error_text(exc: Exception, lang: str = "en") -> str:
         and not isinstance(value, bool) else repr(value)
     text = f"paramètre « {name} » : {shown} {_PROBLEMS_FR[problem]}"
     return text + (f" ; autorisé : {allowed}" if allowed and problem != "reset_only" else "")
+
+
+if __name__ == "__main__":
+    import sys
+
+    if "--update" in sys.argv[1:]:
+        print(update_po("fr"))
+    else:
+        print("usage: python -m servicesim.viz.i18n --update   (extract the English texts into the fr .po file)")

@@ -19,7 +19,7 @@ from matplotlib import colormaps
 from servicesim.model.organisation import BACK, FRONT, MANAGER, PAYROLL
 
 from .charts import CHART_METRICS, MARKER_COLOUR, SIDE_COLOURS, org_layout
-from .i18n import metric_label, number, t
+from .i18n import metric_label, metric_unit, number, t
 
 _CMAP = {name: colormaps[name] for name in ("RdYlGn", "RdYlGn_r")}
 
@@ -52,13 +52,34 @@ def _points(xs: np.ndarray, ys: np.ndarray, fx, fy) -> str:
     return " ".join(f"{fx(x):.1f},{fy(y):.1f}" for x, y in zip(xs[ok], ys[ok]))
 
 
+#: Where a measure's scale naturally starts; an axis that does not reach it says it is zoomed.
+NATURAL_FLOOR = {"csat": 1.0, "weakest_team_csat": 1.0, "nps": None}
+
+
+def series_panels(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, str]], lang: str,
+                  metrics=CHART_METRICS, zero_line: bool = False) -> str:
+    """The same curves as :func:`series_svg`, one small SVG per measure inside a CSS grid (two
+    columns on a wide screen, one on a phone: the page's CSS decides), drawn once for both."""
+    out = ['<div class="ss-panels">']
+    for k, m in enumerate(metrics):
+        out.append(series_svg(sides if k == 0 else [(label, df) for label, df in sides], markers, lang, metrics=(m,),
+                              width=500, zero_line=zero_line, cols=1, legend=(k == 0), labels=(k == 0)))
+    out.append("</div>")
+    return "".join(out)
+
+
 def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, str]], lang: str,
-               metrics=CHART_METRICS, width: int = 1000, zero_line: bool = False) -> str:
+               metrics=CHART_METRICS, width: int = 1000, zero_line: bool = False, cols: int = 2,
+               legend: bool = True, labels: bool = True) -> str:
     """Small multiples of daily curves, one panel per metric (``zero_line``: the scale always
-    includes 0 and draws it, for differences)."""
-    cols, pw, ph = 2, width // 2, 170
+    includes 0 and draws it, for differences). Every panel title carries its unit; a scale that
+    does not start at the measure's natural floor says "zoomed". ``cols=1`` stacks the panels
+    (phones); the legend then takes one line per side."""
+    cols = max(1, int(cols))
+    pw, ph = width // cols, 170
     rows = math.ceil(len(metrics) / cols)
-    top = 26 if len(sides) > 1 else 4
+    legend_lines = 1 if cols > 1 else max(1, len(sides))
+    top = (8 + 18 * legend_lines) if len(sides) > 1 and legend else 4
     height = top + rows * ph + 24
     ml, mr, mt, mb = 52, 14, 22, 20
     single = len(sides) == 1
@@ -66,12 +87,15 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
     last_day = max([int(df["day"].max()) for _l, df in frames] + [1])
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" '
            f'font-size="11" role="img">']
-    if not single:
-        x = width / 2 - 220
+    if not single and legend:
+        x, y = (width / 2 - 300, 12) if cols > 1 else (10, 12)
         for i, (label, _df) in enumerate(sides):
-            out.append(f'<line x1="{x}" y1="12" x2="{x + 24}" y2="12" stroke="{SIDE_COLOURS[i % 2]}" stroke-width="2.5"/>'
-                       f'<text x="{x + 30}" y="16" class="legend">{escape(label)}</text>')
-            x += 240
+            out.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{SIDE_COLOURS[i % 2]}" stroke-width="2.5"/>'
+                       f'<text x="{x + 30}" y="{y + 4}" class="legend">{escape(label)}</text>')
+            if cols > 1:
+                x += 300          # room for a long French name; one line per side on phones
+            else:
+                y += 18
     xticks = sorted({int(v) for v in nice_ticks(0, last_day, 5) if float(v).is_integer()})
     for k, m in enumerate(metrics):
         ox, oy = (k % cols) * pw, top + (k // cols) * ph
@@ -94,8 +118,18 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
             lo, hi = min(lo, yt[0]), max(hi, yt[-1])
         fx = lambda v: x0 + (x1 - x0) * v / last_day  # noqa: E731
         fy = lambda v: y1 - (y1 - y0) * (v - lo) / (hi - lo)  # noqa: E731
+        floor = NATURAL_FLOOR.get(m, 0.0)
+        zoomed = (not zero_line) and len(vals) > 0 and (
+            (floor is None and not lo <= 0.0 <= hi) or (floor is not None and lo > floor + 1e-9))
+        title = metric_label(m, lang)
+        unit_text = metric_unit(m, lang)
+        if unit_text:
+            title += f" ({unit_text})"
         out.append(f'<g class="panel panel-{m}"><text x="{x0}" y="{oy + 14}" font-size="12.5">'
-                   f'{escape(metric_label(m, lang))}</text>')
+                   f'{escape(title)}</text>')
+        if zoomed:
+            out.append(f'<text x="{x1}" y="{oy + 14}" text-anchor="end" font-size="10.5" fill="#8a5a00" '
+                       f'class="zoomed">{escape(t("chart.zoomed", lang))}</text>')
         digits = _digits(yt)
         for v in yt:
             out.append(f'<line x1="{x0}" x2="{x1}" y1="{fy(v):.1f}" y2="{fy(v):.1f}" stroke="#e6e6e6"/>'
@@ -116,7 +150,7 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
         for j, (day, text) in enumerate(markers):
             out.append(f'<g id="marker-{day}-{j}-{m}"><line x1="{fx(day):.1f}" x2="{fx(day):.1f}" y1="{y0}" y2="{y1}" '
                        f'stroke="{MARKER_COLOUR}" stroke-dasharray="4 3"/></g>')
-            if k == 0:
+            if k == 0 and labels:
                 out.append(f'<g id="marker-label-{day}-{j}"><text x="{fx(day) + 3:.1f}" y="{y0 + 10 + 11 * (j % 4)}" '
                            f'fill="{MARKER_COLOUR}" font-size="10">{escape(text)}</text></g>')
         out.append("</g>")
@@ -130,8 +164,14 @@ def _hex(rgba: np.ndarray) -> list[str]:
     return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in c]
 
 
+#: Beyond this many posts the organisation is drawn one mark per team or unit, not per person.
+AGGREGATE_ABOVE = 400
+
+
 def network_svg(model, colour_by: str, lang: str, width: int = 1000, height: int = 330) -> str:
     org = model.org
+    if org.size > AGGREGATE_ABOVE:
+        return grouped_network_svg(model, colour_by, lang, width, height)
     pos = org_layout(model)
     state = {"engagement": model.people.engagement, "stress": model.people.stress,
              "culture_alignment": model.people.alignment}[colour_by]
@@ -182,5 +222,67 @@ def network_svg(model, colour_by: str, lang: str, width: int = 1000, height: int
         y = 30 + (height - 70) * (1 - v)
         out.append(f'<text x="{gx + 16}" y="{y + 4:.1f}" fill="#444">{number(v, lang, 1)}</text>')
     out.append(f'<text x="{gx + 6}" y="12" text-anchor="middle" fill="#444">{escape(t(f"explore.colour.{colour_by}", lang))}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def grouped_network_svg(model, colour_by: str, lang: str, width: int = 1000, height: int = 330) -> str:
+    """A large organisation, one mark per front team (●), back-office unit (■) and the payroll unit
+    (◆), sized by headcount and coloured by the group's mean; managers as one row of ▲ per level
+    with their count. A few hundred elements whatever the size (the browser stays responsive)."""
+    org = model.org
+    state = {"engagement": model.people.engagement, "stress": model.people.stress,
+             "culture_alignment": model.people.alignment}[colour_by]
+    cmap = _CMAP["RdYlGn_r" if colour_by == "stress" else "RdYlGn"]
+    held = model.chain.open_by_employee()
+    groups = []          # (role, members)
+    for k in range(org.n_teams):
+        groups.append((FRONT, org.front[org.team[org.front] == k]))
+    for u in range(org.n_units):
+        groups.append((BACK, org.back[org.team[org.back] == u]))
+    groups.append((PAYROLL, org.payroll))
+    groups = [(r, m) for r, m in groups if len(m)]
+    per_row = max(1, min(len(groups), 120))
+    rows = math.ceil(len(groups) / per_row)
+    plot_w = width - 90
+    step_x = (plot_w - 30) / max(per_row, 1)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" '
+           f'font-size="10" class="grouped">']
+    out.append(f'<text x="20" y="14" fill="#555" class="grouped-note">{escape(t("explore.grouped", lang, n=len(groups)))}</text>')
+    levels = org.level.astype(int)
+    top_level = int(levels.max())
+    for lvl in range(top_level, 0, -1):
+        n = int(np.sum((org.role == MANAGER) & (levels == lvl)))
+        y = 34 + (top_level - lvl) * 22
+        x = 20 + (plot_w - 30) / 2
+        out.append(f'<polygon points="{x:.1f},{y - 7:.1f} {x - 7:.1f},{y + 5:.1f} {x + 7:.1f},{y + 5:.1f}" fill="#90a4ae" '
+                   f'stroke="#333" stroke-width="0.6" class="node role-{MANAGER}"/>'
+                   f'<text x="{x + 12:.1f}" y="{y + 4:.1f}" fill="#444">{number(n, lang, 0)}</text>')
+    base_y = 34 + top_level * 22 + 16
+    row_h = max(14.0, (height - base_y - 10) / max(rows, 1))
+    biggest = max(len(m) for _r, m in groups)
+    for g, (role, members) in enumerate(groups):
+        x = 20 + step_x * (g % per_row + 0.5)
+        y = base_y + row_h * (g // per_row + 0.5)
+        r = max(1.5, min(step_x * 0.45, row_h * 0.45) * math.sqrt(len(members) / biggest))
+        colour = _hex(cmap(np.clip([float(np.mean(state[members]))], 0, 1)))[0]
+        load = int(np.sum(held[members]))
+        title = f"<title>{len(members)} · {load}</title>"
+        attrs = f'fill="{colour}" stroke="#333" stroke-width="0.5" class="node role-{role}"'
+        if role == FRONT:
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {attrs}>{title}</circle>')
+        elif role == BACK:
+            out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {attrs}>{title}</rect>')
+        else:
+            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" '
+                       f'{attrs}>{title}</polygon>')
+    gx = width - 55
+    stops = "".join(f'<stop offset="{v:.2f}" stop-color="{c}"/>'
+                    for v, c in zip(np.linspace(0, 1, 6), _hex(cmap(np.linspace(1, 0, 6)))))
+    out.append(f'<defs><linearGradient id="gscale-{colour_by}" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
+               f'<rect x="{gx}" y="30" width="12" height="{height - 70}" fill="url(#gscale-{colour_by})" stroke="#999"/>')
+    for v in (0.0, 0.5, 1.0):
+        y = 30 + (height - 70) * (1 - v)
+        out.append(f'<text x="{gx + 16}" y="{y + 4:.1f}" fill="#444">{number(v, lang, 1)}</text>')
     out.append("</svg>")
     return "".join(out)
