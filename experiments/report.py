@@ -598,8 +598,11 @@ def boxes_figure(d) -> Figure:
 
 
 def _fmt_range(lo: float, hi: float) -> str:
-    f = (lambda v: f"{v:.3g}")
-    return f"{f(lo)}–{f(hi)}"
+    return f"{lo:.3g}–{hi:.3g}"
+
+
+def _share_text(s) -> str:
+    return f"{s.k} of {s.n} ({100 * s.share:.0f} % [{100 * s.low:.0f} %, {100 * s.high:.0f} %])"
 
 
 def _render_discovery(r: _Report, found: list) -> None:
@@ -610,13 +613,13 @@ def _render_discovery(r: _Report, found: list) -> None:
           "found by PRIM (EMA Workbench; Bryant & Lempert 2010): *coverage* is the share of all the winner's "
           "worlds a box holds, *density* the share of worlds in the box where it wins.", "")
     for d in found:
-        n = d.a_wins.n
-        pct = (lambda s: f"{s.k} of {s.n} ({100 * s.share:.0f} % [{100 * s.low:.0f} %, {100 * s.high:.0f} %])")
+        diff = d.worlds["diff"]
+        q = {k: _num(d.metric, float(diff.quantile(k)), diff=True) for k in (0.25, 0.5, 0.75)}
         r.add(f"### {_short_label(d.metric)}", "",
-              f"- **{_arm(d.a)}** wins in {pct(d.a_wins)} sampled worlds; **{_arm(d.b)}** in {pct(d.b_wins)}.",
-              f"- Median difference {_arm(d.a)} − {_arm(d.b)}: {_num(d.metric, float(d.worlds['diff'].median()), diff=True)}"
-              f" (quartiles {_num(d.metric, float(d.worlds['diff'].quantile(0.25)), diff=True)}, "
-              f"{_num(d.metric, float(d.worlds['diff'].quantile(0.75)), diff=True)}) over {n} worlds.", "")
+              f"- **{_arm(d.a)}** wins in {_share_text(d.a_wins)} sampled worlds; "
+              f"**{_arm(d.b)}** in {_share_text(d.b_wins)}.",
+              f"- Median difference {_arm(d.a)} − {_arm(d.b)}: {q[0.5]} (quartiles {q[0.25]}, {q[0.75]}) "
+              f"over {d.a_wins.n} worlds.", "")
         boxes = d.boxes_b or d.boxes_a
         winner = d.b if d.boxes_b else d.a
         if d.note:
