@@ -39,7 +39,6 @@ import math
 import os
 import sys
 import time
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +49,7 @@ import numpy as np
 from servicesim.model import params as P
 from servicesim.model.errors import ServicesimError
 from servicesim.model.metrics import METRICS
+from servicesim.model.tomlfiles import read_toml
 
 DAYS_PER_YEAR = 250
 #: Patterns calibrate computes itself from the daily series (so that the warm-up can be left out);
@@ -143,18 +143,7 @@ def load_targets(path: str | Path) -> TargetsFile:
     """Read and validate a targets file; every problem is one line naming the field and value."""
     path = Path(path)
     src = str(path)
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        raise CalibrationError(f"targets file '{src}' does not exist; allowed: a TOML file "
-                               f"(see docs/CALIBRATION.md and calibration/*.toml)") from None
-    except IsADirectoryError:
-        raise CalibrationError(f"targets file '{src}' is a directory; allowed: a TOML file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise CalibrationError(f"targets file '{src}' is not valid TOML ({exc}); allowed: a TOML file") from None
-    except UnicodeDecodeError:
-        raise CalibrationError(f"targets file '{src}' is not UTF-8 text; allowed: a TOML file") from None
+    data = read_toml(path, "targets file", CalibrationError)
     extra = sorted(set(data) - TOP_KEYS)
     if extra:
         raise _err(src, "key", extra[0], ", ".join(sorted(TOP_KEYS)))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -208,31 +207,18 @@ def shipped() -> dict[str, Path]:
 
 def resolve_path(ref: str) -> Path:
     """A shipped experiment's name, or the path of a TOML file."""
-    ships = shipped()
-    allowed = f"allowed: a TOML file or one of {', '.join(ships)}"
-    if ref in ships:
-        return ships[ref]
-    path = Path(ref)
-    if path.suffix == ".toml" or "/" in ref or path.exists():
-        if not path.is_file():
-            raise ExperimentError(f"experiment file '{ref}' does not exist; {allowed}")
-        return path
-    raise ExperimentError(f"experiment '{ref}' is unknown; {allowed}")
+    from servicesim.model.tomlfiles import resolve_ref
+
+    return resolve_ref(ref, shipped(), "experiment", ExperimentError, named_as="shipped experiment")
 
 
 def load_experiment(ref: str | Path, *, replicates: int | None = None, days: int | None = None,
                     seed: int | None = None, warmup: int | None = None) -> Experiment:
     """Read and validate an experiment (a shipped name or a TOML path); options override the file."""
+    from servicesim.model.tomlfiles import read_toml
+
     path = ref if isinstance(ref, Path) else resolve_path(str(ref))
-    try:
-        with open(path, "rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ExperimentError(f"experiment file '{path}' is not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ExperimentError(f"experiment file '{path}' is not UTF-8 text") from None
-    except OSError as exc:
-        raise ExperimentError(f"experiment file '{path}' cannot be read: {exc.strerror}") from None
+    data = read_toml(path, "experiment file", ExperimentError)
     return parse_experiment(data, source=str(path), base_dir=Path(path).parent, name=Path(path).stem,
                             replicates=replicates, days=days, seed=seed, warmup=warmup)
 

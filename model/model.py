@@ -236,14 +236,10 @@ class ServiceModel(mesa.Model):
     def team_frame(self) -> pd.DataFrame:
         """One row per front-office team: satisfaction over the run and the team's state now."""
         org, ppl = self.org, self.people
-        f = org.front
-        w = ppl.present[f].astype(float)
         n = org.n_teams
 
         def team_mean(x):
-            s = np.bincount(org.team[f], weights=x[f] * w, minlength=n)
-            c = np.bincount(org.team[f], weights=w, minlength=n)
-            return np.divide(s, c, out=np.full(n, np.nan), where=c > 0)
+            return org.team_mean(x, ppl.present)
 
         closed = self.totals.team_closed
         return pd.DataFrame({

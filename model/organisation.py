@@ -46,6 +46,14 @@ class Organisation:
     def staff(self) -> np.ndarray:
         return np.flatnonzero(self.role != MANAGER)
 
+    def team_mean(self, x: np.ndarray, present: np.ndarray, empty: float = np.nan) -> np.ndarray:
+        """Per front team, the mean of ``x`` over its present front-office staff (``empty`` if none)."""
+        f, n = self.front, self.n_teams
+        w = present[f].astype(float)
+        s = np.bincount(self.team[f], weights=x[f] * w, minlength=n)
+        c = np.bincount(self.team[f], weights=w, minlength=n)
+        return np.divide(s, c, out=np.full(n, empty), where=c > 0)
+
 
 def _peer_edges(rng: np.random.Generator, groups: list[np.ndarray], k: int, cross: float) -> np.ndarray:
     """k peer links per person: most inside their own group, a share ``cross`` to anyone."""

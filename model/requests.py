@@ -425,12 +425,7 @@ class ServiceChain:
         return fit, authority * (1.0 + p["overreach_cost"] * overreach)
 
     def _team_knowledge(self) -> np.ndarray:
-        f = self.org.front
-        n = self.org.n_teams
-        w = self.people.present[f].astype(float)
-        s = np.bincount(self.org.team[f], weights=self.people.knowledge[f] * w, minlength=n)
-        c = np.bincount(self.org.team[f], weights=w, minlength=n)
-        return np.divide(s, c, out=np.zeros(n), where=c > 0)
+        return self.org.team_mean(self.people.knowledge, self.people.present, empty=0.0)
 
     # --- 4. back office ---------------------------------------------------------------------------
     def fulfil_in_back_office(self, day: int) -> None:

@@ -24,7 +24,6 @@ This module reads files; the model itself never does I/O.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -33,6 +32,7 @@ from typing import Any
 from . import params as P
 from .errors import ParamError, ScenarioError
 from .interventions import Intervention, make
+from .tomlfiles import read_toml, resolve_ref
 
 PRESET_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 _TOP_KEYS = {"description", "category", "extends", "params", "interventions", "name", "structure", "practices"}
@@ -70,17 +70,7 @@ def preset_paths() -> dict[str, Path]:
 
 
 def _read(path: Path) -> dict:
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise ScenarioError(f"scenario file '{path}' does not exist") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"scenario file '{path}' is a directory, not a TOML file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"scenario file '{path}' is not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(f"scenario file '{path}' is not UTF-8 text") from None
+    return read_toml(path, "scenario file", ScenarioError)
 
 
 def list_scenarios() -> list[tuple[str, str, str]]:
@@ -130,17 +120,7 @@ def make_intervention(kind: str, day: int = 0, source: str = "", **options: Any)
 
 
 def _resolve(ref: str, relative_to: Path | None) -> Path:
-    presets = preset_paths()
-    if ref in presets:
-        return presets[ref]
-    path = Path(ref)
-    if path.suffix == ".toml" or path.exists() or "/" in ref:
-        if not path.is_absolute() and relative_to is not None and not path.exists():
-            path = relative_to / path
-        return path
-    raise ScenarioError(
-        f"scenario '{ref}' is neither a preset nor a file; allowed presets: {', '.join(presets)}"
-    )
+    return resolve_ref(ref, preset_paths(), "scenario", ScenarioError, relative_to)
 
 
 def load_scenario(ref: str | Path, overrides: Mapping[str, Any] | None = None, *, _seen: tuple = ()) -> Scenario:
