@@ -18,12 +18,20 @@ from .customers import CustomerBase
 from .errors import ParamError
 from .interventions import KINDS, Intervention, make
 from .journey import Journal, describe, explain
-from .metrics import from_tally
+from .metrics import METRICS, from_tally
 from .organisation import MANAGER, build_organisation
 from .requests import DayTally, ServiceChain
 from .workforce import Workforce
 
 DAYS_PER_YEAR = money.DAYS_PER_YEAR
+#: The metrics recorded every day (and reported to Mesa's DataCollector).
+DAILY_METRICS = tuple(m for m in METRICS if m not in ("requests_open", "backlog_mean"))
+
+
+def _reporter(name: str):
+    def report(model: ServiceModel):
+        return model.records[-1].get(name) if model.records else None
+    return report
 
 
 class ServiceModel(mesa.Model):
@@ -73,8 +81,8 @@ class ServiceModel(mesa.Model):
         self.team_csat_ewma = np.full(self.org.n_teams, np.nan)
         self._churned_before = 0
         self._start_counting()
-        self.datacollector = mesa.DataCollector(
-            model_reporters={"record": lambda m: m.records[-1] if m.records else None})
+        # one named reporter per daily metric, so that Mesa's batch_run returns tidy rows (csat, profit, ...)
+        self.datacollector = mesa.DataCollector(model_reporters={name: _reporter(name) for name in DAILY_METRICS})
 
     def _start_counting(self) -> None:
         """Every run-level count starts from zero (at build, and after a warm-up)."""
