@@ -108,8 +108,10 @@ def test_session_limits_name_the_value_and_the_limit():
     assert Limits.from_env({"SERVICESIM_UI_MAX_EMPLOYEES": "5000"}).max_employees == 5000
 
 
-@pytest.mark.parametrize("overrides", [{}, {"teams": 17, "team_size": 13, "span_of_control": 3, "hierarchy_depth": 7,
-                                         "customers_per_front": 100}, {"teams": 1, "team_size": 1, "backoffice_units": 5}])
+@pytest.mark.parametrize("overrides", [{},
+                                       {"teams": 17, "team_size": 13, "span_of_control": 3, "hierarchy_depth": 7,
+                                        "customers_per_front": 100},
+                                       {"teams": 1, "team_size": 1, "backoffice_units": 5}])
 def test_the_size_check_counts_what_the_organisation_builder_builds(overrides):
     """The limit is checked before building (arithmetic only): it must count the same posts."""
     from servicesim.viz.fields import employees

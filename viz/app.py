@@ -49,7 +49,8 @@ CSS = """
 .ss-day { font-size: 1.3rem; font-weight: 600; min-width: 90px; }
 .ss-param-help { font-size: 0.78rem; color: #607d8b; margin: 0 0 6px 0; line-height: 1.2; }
 .ss-param .v-input__slot { margin-bottom: 0; }
-.ss-reset-only { font-size: 0.7rem; background: #fff3cd; color: #7a5b00; border-radius: 8px; padding: 0 6px; margin-left: 6px; }
+.ss-reset-only { font-size: 0.7rem; background: #fff3cd; color: #7a5b00; border-radius: 8px; padding: 0 6px;
+  margin-left: 6px; }
 .ss-chart svg { width: 100%; height: auto; }
 .ss-panels { display: grid; grid-template-columns: 1fr 1fr; column-gap: 8px; align-items: end; }
 .ss-net svg { width: 100%; height: auto; }
@@ -61,8 +62,8 @@ CSS = """
 .ss-worse { color: #b71c1c; }
 .ss-journey-events td { text-align: left !important; }
 .ss-sidebar { max-width: 380px; min-width: 300px; overflow-wrap: anywhere; }
-.ss-group .v-btn__content { white-space: normal !important; text-align: left; line-height: 1.2; flex: 1 1 auto !important;
-  min-width: 0; overflow-wrap: anywhere; }
+.ss-group .v-btn__content { white-space: normal !important; text-align: left; line-height: 1.2;
+  flex: 1 1 auto !important; min-width: 0; overflow-wrap: anywhere; }
 .ss-group.v-btn { height: auto !important; min-height: 32px; padding: 4px 8px !important; max-width: 100% !important;
   min-width: 0 !important; }
 .ss-sidebar .v-input, .ss-sidebar .v-select { max-width: 100%; min-width: 0; }
@@ -132,7 +133,9 @@ PAGES = (("", "nav.explore"), ("compare", "nav.compare"), ("journey", "nav.journ
 
 
 @solara.component
-def Layout(children=[]):
+def Layout(children: list | None = None):
+    if children is None:
+        children = []
     router = solara.use_router()
     session = solara.use_memo(AppSession, [])
     lang = solara.use_reactive(lang_from_query(router.search) or "en")
@@ -158,8 +161,8 @@ def Layout(children=[]):
         solara.Style(CSS)
         solara.Title(t("app.title", lang.value))
         with solara.Row(classes=["ss-topbar"], gap="4px",
-                        style={"background": "#1f3b5a", "color": "white", "padding": "6px 16px", "align-items": "center",
-                               "flex-wrap": "wrap"}):
+                        style={"background": "#1f3b5a", "color": "white", "padding": "6px 16px",
+                               "align-items": "center", "flex-wrap": "wrap"}):
             solara.Text(t("app.title", lang.value), classes=["ss-title"])
             for path, key in PAGES:
                 classes = ["ss-nav", f"ss-nav-{path or 'explore'}"] + (["ss-nav-active"] if here == path else [])
@@ -235,7 +238,9 @@ def play_loop(sim_step, ticks: solara.Reactive, playing: solara.Reactive, speed:
 
 @solara.component
 def RunControls(step, reset, playing: solara.Reactive, ticks: solara.Reactive, day_text: str, lang: str,
-                prefix: str = "ss", on_problem=None, day_classes: list[str] = []):
+                prefix: str = "ss", on_problem=None, day_classes: list[str] | None = None):
+    if day_classes is None:
+        day_classes = []
     speed = solara.use_reactive(5)
     show = on_problem or (lambda _text: None)
 
@@ -638,7 +643,7 @@ def Explore():
 
 @solara.component
 def DayControls(sim_box, ticks, playing, reset, lang, error):
-    ticks.value  # re-render with the day
+    _ = ticks.value  # read to subscribe: re-render with the day
     sim = sim_box["sim"]
     RunControls(sim.step, reset, playing, ticks, t("common.day", lang, day=sim.day), lang, prefix="ss",
                 on_problem=error.set)
@@ -664,7 +669,8 @@ def CompareLive(pair: Pair, ticks: solara.Reactive, lang: str):
     def draw():
         with pair.a.lock, pair.b.lock:
             marks = markers_for(pair.a, lang, "A: ") + markers_for(pair.b, lang, "B: ")
-            sides = [(f"A — {side_name(pair.a, lang)}", pair.a.frame()), (f"B — {side_name(pair.b, lang)}", pair.b.frame())]
+            sides = [(f"A — {side_name(pair.a, lang)}", pair.a.frame()),
+                     (f"B — {side_name(pair.b, lang)}", pair.b.frame())]
             chart = svg.series_panels(sides, marks, lang)
             diff = pair.difference(list(DIFF_METRICS), window=WINDOW, blocks=BLOCKS)
             gap_frame = difference_frame(sides[0][1], sides[1][1])
@@ -675,7 +681,8 @@ def CompareLive(pair: Pair, ticks: solara.Reactive, lang: str):
     with solara.Column():
         SvgView(chart, ["ss-chart", "ss-compare-chart"])
         solara.Markdown(f"#### {t('compare.difference', lang, n=WINDOW)}")
-        solara.HTML(tag="table", unsafe_innerHTML=difference_table(diff, pair.day, lang), classes=["ss-table", "ss-diff"])
+        solara.HTML(tag="table", unsafe_innerHTML=difference_table(diff, pair.day, lang),
+                    classes=["ss-table", "ss-diff"])
         solara.Markdown(f"#### {t('compare.gap_chart', lang)}")
         SvgView(gap, ["ss-chart", "ss-gap-chart"])
 
@@ -685,8 +692,10 @@ def difference_table(diff: pd.DataFrame, days: int, lang: str) -> str:
     only when the interval excludes zero ("≈" otherwise; "—" before there are enough days)."""
     rows = []
     for r in diff.itertuples():
-        better = METRICS[r.metric].higher_is_better if r.metric in METRICS else (False if r.metric == "backlog" else None)
-        digits = 0 if r.metric in ("backlog", "nps") else (1 if r.metric in ("turnover_rate", "resolution_time_days") else 2)
+        better = (METRICS[r.metric].higher_is_better if r.metric in METRICS
+                  else (False if r.metric == "backlog" else None))
+        digits = (0 if r.metric in ("backlog", "nps")
+                  else (1 if r.metric in ("turnover_rate", "resolution_time_days") else 2))
         cls = ""
         if days < WINDOW or math.isnan(r.low) or math.isnan(r.high):
             who = t("compare.better.early", lang)
@@ -705,7 +714,8 @@ def difference_table(diff: pd.DataFrame, days: int, lang: str) -> str:
         rows.append(f"<tr class='ss-diff-{r.metric}'><td>{escape(metric_label(r.metric, lang))}</td>"
                     f"<td class='ss-unit'>{escape(metric_unit(r.metric, lang))}</td>"
                     f"<td>{number(r.a, lang, digits)}</td><td>{number(r.b, lang, digits)}</td>"
-                    f"<td>{number(r.diff, lang, digits, signed=True)}{interval}</td><td class='ss-who {cls}'>{who}</td></tr>")
+                    f"<td>{number(r.diff, lang, digits, signed=True)}{interval}</td>"
+                    f"<td class='ss-who {cls}'>{who}</td></tr>")
     head = "".join(f"<th>{t(k, lang)}</th>" for k in ("compare.col.metric", "compare.col.unit", "compare.col.a",
                                                         "compare.col.b", "compare.col.diff", "compare.col.better"))
     caption = f"<caption>{escape(t('compare.noise_note', lang, n=WINDOW, k=WINDOW // BLOCKS))}</caption>"
@@ -838,7 +848,7 @@ def Compare():
         edits.set(edits.value + 1)      # the side names say "(edited)"; the curves' legend too
         ticks.value += 1
 
-    edits.value
+    _ = edits.value  # read to subscribe: re-render when a side is edited
     solara.Markdown(f"## {t('compare.title', lang)}")
     solara.Text(t("compare.hint", lang), classes=["ss-hint"])
     known = {n for n, _c, _d in list_scenarios()} | {"__explore__", "__upload__"}
@@ -860,14 +870,15 @@ def Compare():
     CompareLive(pair, ticks, lang)
     Exports(lambda: pair.csv(lang),
             lambda: charts.to_png(charts.series_figure(
-                [(f"A — {side_name(pair.a, lang)}", pair.a.frame()), (f"B — {side_name(pair.b, lang)}", pair.b.frame())],
+                [(f"A — {side_name(pair.a, lang)}", pair.a.frame()),
+                 (f"B — {side_name(pair.b, lang)}", pair.b.frame())],
                 [], lang)),
             "servicesim-compare", lang)
 
 
 @solara.component
 def CompareControls(pair, ticks, playing, reset, lang, error):
-    ticks.value
+    _ = ticks.value  # read to subscribe: re-render with the days
     RunControls(pair.step, reset, playing, ticks, t("compare.days", lang, a=pair.a.day, b=pair.b.day), lang,
                 prefix="ss-cmp", on_problem=error.set, day_classes=["ss-compare-days"])
 
@@ -879,7 +890,7 @@ def Journey():
     lang = use_lang()
     sim: Simulation = session.explore
     ticks = session.explore_ticks
-    ticks.value
+    _ = ticks.value  # read to subscribe: re-render with the day
     chosen = solara.use_reactive(None)
     typed = solara.use_reactive(1)
     typed_error = solara.use_reactive(None)
@@ -924,7 +935,8 @@ def Journey():
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="4px"):
             solara.Text(t("journey.recent", lang) + (" :" if lang == "fr" else ":"))
             for rid in recent:
-                solara.Button(f"n°\u00a0{rid}" if lang == "fr" else f"#{rid}", text=True, style={"text-transform": "none"},
+                solara.Button(f"n°\u00a0{rid}" if lang == "fr" else f"#{rid}", text=True,
+                              style={"text-transform": "none"},
                               on_click=(lambda r=rid: (typed.set(r), note.set(None), chosen.set(r))),
                               classes=["ss-recent"])
     with solara.Column(gap="0px"):
@@ -941,7 +953,8 @@ def Journey():
         return
     solara.Markdown(f"### {t('journey.path', lang, id=rid)}")
     rows = "".join(f"<tr><td>{e['day']}</td><td>{escape(_sentence(describe_event(e, lang)))}</td></tr>" for e in events)
-    head = f"<tr><th>{t('journey.col.day', lang)}</th><th style='text-align:left'>{t('journey.col.event', lang)}</th></tr>"
+    head = (f"<tr><th>{t('journey.col.day', lang)}</th>"
+            f"<th style='text-align:left'>{t('journey.col.event', lang)}</th></tr>")
     solara.HTML(tag="table", unsafe_innerHTML=head + rows, classes=["ss-table", "ss-journey-events"])
     solara.Markdown(f"### {t('journey.why', lang)}")
     with solara.Column(gap="0px", classes=["ss-journey-why"]):

@@ -159,7 +159,8 @@ def series_figure(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.55 / height, top=1 - 0.62 / height, hspace=0.35, wspace=0.16)
     axes = fig.subplots(rows, 2, sharex=True, squeeze=False).ravel()
     single = len(sides) == 1
-    for ax, m in zip(axes, metrics):
+    # an odd number of measures leaves one spare axis (switched off below): the lengths may differ
+    for ax, m in zip(axes, metrics, strict=False):
         for i, (label, df) in enumerate(sides):
             if df is None or df.empty or m not in df:
                 continue

@@ -113,7 +113,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("ui", help="start the browser app (explore, compare, follow a request; EN/FR)",
                               description="Start the browser app. It works offline: JavaScript is served from "
                               ".assets-cache/ (filled on first use by `python -m servicesim.viz.assets`).")
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for a workshop room)")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for a workshop room)")
     p.add_argument("--port", default="8765", help="port (default 8765)")
     p.add_argument("--max-employees", default=None,
                    help="largest organisation one browser session may build, in employees (default 1000; "

@@ -91,7 +91,7 @@ def bar_chart(means: pd.DataFrame, metric: str, *, group: str = "arm", title: st
     ax.bar(x, means["mean"] * k, color=cols, alpha=0.85, width=0.65)
     ax.errorbar(x, means["mean"] * k, yerr=_err(means["mean"] * k, means["low"] * k, means["high"] * k), fmt="none",
                 ecolor="black", capsize=6, lw=1.5)
-    for xi, v in zip(x, means["mean"] * k):
+    for xi, v in zip(x, means["mean"] * k, strict=True):
         ax.annotate(f"{v:.2f}", (xi, v), xytext=(8, 4), textcoords="offset points", fontsize=10)
     ax.set_xticks(x, [str(g).replace("_", " ") for g in means[group]], fontsize=11)
     ax.set_ylabel(metric_label(metric), fontsize=12)
@@ -118,13 +118,13 @@ def difference_chart(diffs: pd.DataFrame, metric: str, *, label: str = "label", 
     hib = METRICS[metric].higher_is_better if metric in METRICS else None
     cols = ["#7a7a7a" if (lo <= 0 <= hi) or np.isnan(lo) else
             ("#2a9d8f" if (mm > 0) == bool(hib) or hib is None else "#d1495b")
-            for mm, lo, hi in zip(m, diffs["low"] * k, diffs["high"] * k)]
+            for mm, lo, hi in zip(m, diffs["low"] * k, diffs["high"] * k, strict=True)]
     err = _err(m, diffs["low"] * k, diffs["high"] * k)
     for i, c in enumerate(cols):
         ax.errorbar(m[i], y[i], xerr=err[:, i:i + 1], fmt="none", ecolor=c, elinewidth=3, capsize=5)
     ax.scatter(m, y, color=cols, s=60, zorder=3)
     ax.axvline(0, color="black", lw=1)
-    for yi, mm in zip(y, m):
+    for yi, mm in zip(y, m, strict=True):
         ax.annotate(f"{mm:+.3g}", (mm, yi), xytext=(0, 8), textcoords="offset points", ha="center", fontsize=10)
     ax.set_yticks(y, [str(s).replace("_", " ") for s in diffs[label]], fontsize=11)
     ax.set_xlabel(metric_label(metric, difference=True) + (f" - {better(metric)}" if better(metric) else ""),
@@ -208,7 +208,8 @@ def _param_label(name: str) -> str:
 
 
 def lines_with_ci(frame: pd.DataFrame, metric: str, *, x: str, hue: str, title: str | None = None,
-                  subtitle: str = "", mark_peak: bool = True, ylabel: str | None = None, zero_line: bool = False) -> Figure:
+                  subtitle: str = "", mark_peak: bool = True, ylabel: str | None = None,
+                  zero_line: bool = False) -> Figure:
     """``metric`` against ``x``, one line per ``hue`` value, with 95 % interval bands; peaks marked."""
     k = scale(metric)
     fig, axes = _figure()

@@ -673,7 +673,10 @@ def explain_outcome(outcome: dict | None, lang: str = "en") -> list[str]:
     (the same terms as model.journey.explain)."""
     if outcome is None:
         return [t("journey.open", lang)]
-    n = lambda x, d=2, s=False: number(float(x), lang, d, signed=s)  # noqa: E731
+
+    def n(x, d=2, s=False):
+        return number(float(x), lang, d, signed=s)
+
     wait = int(round(float(outcome.get("wait", 0))))
     if outcome.get("abandoned"):
         return [tn("why2.abandoned", wait, lang, wait=wait)]

@@ -111,9 +111,11 @@ class ScenarioDropZone(FileInput):
 
 
 @solara.component
-def ScenarioDrop(label: str, button_label: str, on_file: Callable[[dict], None], classes: list[str] = []):
+def ScenarioDrop(label: str, button_label: str, on_file: Callable[[dict], None], classes: list[str] | None = None):
     """Calls ``on_file({"name", "size", "data"})`` once per chosen or dropped file (``data`` is
     None when the file is larger than fields.UPLOAD_MAX_BYTES: it is not read)."""
+    if classes is None:
+        classes = []
     from .fields import UPLOAD_MAX_BYTES
 
     zone = solara.use_memo(lambda: ScenarioDropZone(label=label, button_label=button_label), [])

@@ -39,7 +39,8 @@ def load_uploaded(name: str, data: bytes, size: int | None = None) -> Scenario:
     """A scenario from an uploaded TOML file, read as data: ``extends`` may name a preset only,
     and no message names a path on the server. Raises a one-line ServicesimError when it is wrong."""
     check_upload(name, data, size)
-    safe = "".join(c for c in Path(str(name or "scenario")).name if c.isalnum() or c in "._- ")[:80].strip() or "scenario"
+    safe = "".join(c for c in Path(str(name or "scenario")).name if c.isalnum() or c in "._- ")
+    safe = safe[:80].strip() or "scenario"
     if not safe.endswith(".toml"):
         safe += ".toml"
     with tempfile.TemporaryDirectory() as tmp:

@@ -44,12 +44,13 @@ def _digits(ticks: list[float]) -> int:
     if len(ticks) < 2:
         return 2
     step = abs(ticks[1] - ticks[0])
-    return max(0, min(4, -math.floor(math.log10(step)) + (1 if step / 10 ** math.floor(math.log10(step)) == 2.5 else 0)))
+    mag = math.floor(math.log10(step))
+    return max(0, min(4, -mag + (1 if step / 10 ** mag == 2.5 else 0)))
 
 
 def _points(xs: np.ndarray, ys: np.ndarray, fx, fy) -> str:
     ok = np.isfinite(ys)
-    return " ".join(f"{fx(x):.1f},{fy(y):.1f}" for x, y in zip(xs[ok], ys[ok]))
+    return " ".join(f"{fx(x):.1f},{fy(y):.1f}" for x, y in zip(xs[ok], ys[ok], strict=True))
 
 
 #: Where a measure's scale naturally starts; an axis that does not reach it says it is zoomed.
@@ -62,8 +63,9 @@ def series_panels(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int
     columns on a wide screen, one on a phone: the page's CSS decides), drawn once for both."""
     out = ['<div class="ss-panels">']
     for k, m in enumerate(metrics):
-        out.append(series_svg(sides if k == 0 else [(label, df) for label, df in sides], markers, lang, metrics=(m,),
-                              width=500, zero_line=zero_line, cols=1, legend=(k == 0), labels=(k == 0)))
+        out.append(series_svg(sides if k == 0 else [(label, df) for label, df in sides], markers, lang,
+                              metrics=(m,), width=500, zero_line=zero_line, cols=1, legend=(k == 0),
+                              labels=(k == 0)))
     out.append("</div>")
     return "".join(out)
 
@@ -90,7 +92,8 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
     if not single and legend:
         x, y = (width / 2 - 300, 12) if cols > 1 else (10, 12)
         for i, (label, _df) in enumerate(sides):
-            out.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{SIDE_COLOURS[i % 2]}" stroke-width="2.5"/>'
+            out.append(f'<line x1="{x}" y1="{y}" x2="{x + 24}" y2="{y}" stroke="{SIDE_COLOURS[i % 2]}" '
+                       f'stroke-width="2.5"/>'
                        f'<text x="{x + 30}" y="{y + 4}" class="legend">{escape(label)}</text>')
             if cols > 1:
                 x += 300          # room for a long French name; one line per side on phones
@@ -101,7 +104,7 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
         ox, oy = (k % cols) * pw, top + (k // cols) * ph
         x0, x1, y0, y1 = ox + ml, ox + pw - mr, oy + mt, oy + ph - mb
         series = []
-        for i, (label, df) in enumerate(frames):
+        for i, (_label, df) in enumerate(frames):
             if m in df:
                 y = df[m].to_numpy(dtype=float)
                 series.append((i, df["day"].to_numpy(dtype=float), y,
@@ -116,8 +119,13 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
         yt = nice_ticks(lo, hi, 4)
         if yt:
             lo, hi = min(lo, yt[0]), max(hi, yt[-1])
-        fx = lambda v: x0 + (x1 - x0) * v / last_day  # noqa: E731
-        fy = lambda v: y1 - (y1 - y0) * (v - lo) / (hi - lo)  # noqa: E731
+        # this panel's scales (bound now: the loop variables change with the next panel)
+        def fx(v, x0=x0, x1=x1):
+            return x0 + (x1 - x0) * v / last_day
+
+        def fy(v, y0=y0, y1=y1, lo=lo, hi=hi):
+            return y1 - (y1 - y0) * (v - lo) / (hi - lo)
+
         floor = NATURAL_FLOOR.get(m, 0.0)
         zoomed = (not zero_line) and len(vals) > 0 and (
             (floor is None and not lo <= 0.0 <= hi) or (floor is not None and lo > floor + 1e-9))
@@ -133,13 +141,15 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
         digits = _digits(yt)
         for v in yt:
             out.append(f'<line x1="{x0}" x2="{x1}" y1="{fy(v):.1f}" y2="{fy(v):.1f}" stroke="#e6e6e6"/>'
-                       f'<text x="{x0 - 4}" y="{fy(v) + 4:.1f}" text-anchor="end" fill="#444">{number(v, lang, digits)}</text>')
+                       f'<text x="{x0 - 4}" y="{fy(v) + 4:.1f}" text-anchor="end" fill="#444">'
+                       f'{number(v, lang, digits)}</text>')
         for v in xticks:
-            out.append(f'<text x="{fx(v):.1f}" y="{y1 + 14}" text-anchor="middle" fill="#444">{number(int(v), lang, 0)}</text>')
+            out.append(f'<text x="{fx(v):.1f}" y="{y1 + 14}" text-anchor="middle" fill="#444">'
+                       f'{number(int(v), lang, 0)}</text>')
         out.append(f'<line x1="{x0}" x2="{x1}" y1="{y1}" y2="{y1}" stroke="#888"/>')
         if zero_line:
-            out.append(f'<line class="zero" x1="{x0}" x2="{x1}" y1="{fy(0.0):.1f}" y2="{fy(0.0):.1f}" stroke="#222" '
-                       f'stroke-dasharray="4 3"/>')
+            out.append(f'<line class="zero" x1="{x0}" x2="{x1}" y1="{fy(0.0):.1f}" y2="{fy(0.0):.1f}" '
+                       f'stroke="#222" stroke-dasharray="4 3"/>')
         for i, xs, y, smooth in series:
             colour = SIDE_COLOURS[i % 2]
             if single:
@@ -148,13 +158,15 @@ def series_svg(sides: list[tuple[str, pd.DataFrame]], markers: list[tuple[int, s
             out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" class="series-{i}" '
                        f'points="{_points(xs, smooth, fx, fy)}"/>')
         for j, (day, text) in enumerate(markers):
-            out.append(f'<g id="marker-{day}-{j}-{m}"><line x1="{fx(day):.1f}" x2="{fx(day):.1f}" y1="{y0}" y2="{y1}" '
-                       f'stroke="{MARKER_COLOUR}" stroke-dasharray="4 3"/></g>')
+            out.append(f'<g id="marker-{day}-{j}-{m}"><line x1="{fx(day):.1f}" x2="{fx(day):.1f}" '
+                       f'y1="{y0}" y2="{y1}" stroke="{MARKER_COLOUR}" stroke-dasharray="4 3"/></g>')
             if k == 0 and labels:
-                out.append(f'<g id="marker-label-{day}-{j}"><text x="{fx(day) + 3:.1f}" y="{y0 + 10 + 11 * (j % 4)}" '
-                           f'fill="{MARKER_COLOUR}" font-size="10">{escape(text)}</text></g>')
+                out.append(f'<g id="marker-label-{day}-{j}"><text x="{fx(day) + 3:.1f}" '
+                           f'y="{y0 + 10 + 11 * (j % 4)}" fill="{MARKER_COLOUR}" font-size="10">'
+                           f'{escape(text)}</text></g>')
         out.append("</g>")
-    out.append(f'<text x="{width / 2}" y="{height - 4}" text-anchor="middle" fill="#444">{t("common.days", lang)}</text>')
+    out.append(f'<text x="{width / 2}" y="{height - 4}" text-anchor="middle" fill="#444">'
+               f'{t("common.days", lang)}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -182,11 +194,17 @@ def network_svg(model, colour_by: str, lang: str, width: int = 1000, height: int
     xmin, xmax = float(pos[:, 0].min()), float(pos[:, 0].max())
     ymin, ymax = -1.2, float(pos[:, 1].max())
     plot_w = width - 90
-    fx = lambda v: 20 + (plot_w - 30) * (v - xmin) / max(xmax - xmin, 1e-9)  # noqa: E731
-    fy = lambda v: 26 + (height - 42) * (ymax - v) / max(ymax - ymin, 1e-9)  # noqa: E731
+
+    def fx(v):
+        return 20 + (plot_w - 30) * (v - xmin) / max(xmax - xmin, 1e-9)
+
+    def fy(v):
+        return 26 + (height - 42) * (ymax - v) / max(ymax - ymin, 1e-9)
+
     px, py = fx(pos[:, 0]), fy(pos[:, 1])
     unit = min(1.0, 260.0 / max(org.size, 1)) ** 0.5
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">']
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" '
+           f'font-size="10">']
     boss = org.boss
     lines = [f"M{px[i]:.1f} {py[i]:.1f}L{px[b]:.1f} {py[b]:.1f}" for i, b in enumerate(boss) if b >= 0]
     out.append(f'<path d="{"".join(lines)}" stroke="#cfcfcf" stroke-width="0.7" fill="none"/>')
@@ -198,13 +216,16 @@ def network_svg(model, colour_by: str, lang: str, width: int = 1000, height: int
         x, y = px[i], py[i]
         attrs = f'fill="{fill}" stroke="{stroke}" stroke-width="0.6" class="node role-{role}"'
         if role == MANAGER:
-            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x - r:.1f},{y + r * 0.8:.1f} {x + r:.1f},{y + r * 0.8:.1f}" {attrs}/>')
+            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x - r:.1f},{y + r * 0.8:.1f} '
+                       f'{x + r:.1f},{y + r * 0.8:.1f}" {attrs}/>')
         elif role == FRONT:
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {attrs}/>')
         elif role == BACK:
-            out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {attrs}/>')
+            out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
+                       f'{attrs}/>')
         else:
-            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" {attrs}/>')
+            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} '
+                       f'{x - r:.1f},{y:.1f}" {attrs}/>')
     if org.n_teams <= 60:
         open_team = model.chain.open_by_team()
         for k in range(org.n_teams):
@@ -215,13 +236,16 @@ def network_svg(model, colour_by: str, lang: str, width: int = 1000, height: int
     # colour scale
     gx = width - 55
     stops = "".join(f'<stop offset="{v:.2f}" stop-color="{c}"/>'
-                    for v, c in zip(np.linspace(0, 1, 6), _hex(cmap(np.linspace(1, 0, 6)))))
-    out.append(f'<defs><linearGradient id="scale-{colour_by}" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
-               f'<rect x="{gx}" y="30" width="12" height="{height - 70}" fill="url(#scale-{colour_by})" stroke="#999"/>')
+                    for v, c in zip(np.linspace(0, 1, 6), _hex(cmap(np.linspace(1, 0, 6))), strict=True))
+    out.append(f'<defs><linearGradient id="scale-{colour_by}" x1="0" y1="0" x2="0" y2="1">{stops}'
+               f'</linearGradient></defs>'
+               f'<rect x="{gx}" y="30" width="12" height="{height - 70}" fill="url(#scale-{colour_by})" '
+               f'stroke="#999"/>')
     for v in (0.0, 0.5, 1.0):
         y = 30 + (height - 70) * (1 - v)
         out.append(f'<text x="{gx + 16}" y="{y + 4:.1f}" fill="#444">{number(v, lang, 1)}</text>')
-    out.append(f'<text x="{gx + 6}" y="12" text-anchor="middle" fill="#444">{escape(t(f"explore.colour.{colour_by}", lang))}</text>')
+    out.append(f'<text x="{gx + 6}" y="12" text-anchor="middle" fill="#444">'
+               f'{escape(t(f"explore.colour.{colour_by}", lang))}</text>')
     out.append("</svg>")
     return "".join(out)
 
@@ -248,15 +272,16 @@ def grouped_network_svg(model, colour_by: str, lang: str, width: int = 1000, hei
     step_x = (plot_w - 30) / max(per_row, 1)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" font-family="sans-serif" '
            f'font-size="10" class="grouped">']
-    out.append(f'<text x="20" y="14" fill="#555" class="grouped-note">{escape(t("explore.grouped", lang, n=len(groups)))}</text>')
+    out.append(f'<text x="20" y="14" fill="#555" class="grouped-note">'
+               f'{escape(t("explore.grouped", lang, n=len(groups)))}</text>')
     levels = org.level.astype(int)
     top_level = int(levels.max())
     for lvl in range(top_level, 0, -1):
         n = int(np.sum((org.role == MANAGER) & (levels == lvl)))
         y = 34 + (top_level - lvl) * 22
         x = 20 + (plot_w - 30) / 2
-        out.append(f'<polygon points="{x:.1f},{y - 7:.1f} {x - 7:.1f},{y + 5:.1f} {x + 7:.1f},{y + 5:.1f}" fill="#90a4ae" '
-                   f'stroke="#333" stroke-width="0.6" class="node role-{MANAGER}"/>'
+        out.append(f'<polygon points="{x:.1f},{y - 7:.1f} {x - 7:.1f},{y + 5:.1f} {x + 7:.1f},{y + 5:.1f}" '
+                   f'fill="#90a4ae" stroke="#333" stroke-width="0.6" class="node role-{MANAGER}"/>'
                    f'<text x="{x + 12:.1f}" y="{y + 4:.1f}" fill="#444">{number(n, lang, 0)}</text>')
     base_y = 34 + top_level * 22 + 16
     row_h = max(14.0, (height - base_y - 10) / max(rows, 1))
@@ -272,15 +297,18 @@ def grouped_network_svg(model, colour_by: str, lang: str, width: int = 1000, hei
         if role == FRONT:
             out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" {attrs}>{title}</circle>')
         elif role == BACK:
-            out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" {attrs}>{title}</rect>')
+            out.append(f'<rect x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r:.1f}" height="{2 * r:.1f}" '
+                       f'{attrs}>{title}</rect>')
         else:
-            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} {x - r:.1f},{y:.1f}" '
-                       f'{attrs}>{title}</polygon>')
+            out.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} '
+                       f'{x - r:.1f},{y:.1f}" {attrs}>{title}</polygon>')
     gx = width - 55
     stops = "".join(f'<stop offset="{v:.2f}" stop-color="{c}"/>'
-                    for v, c in zip(np.linspace(0, 1, 6), _hex(cmap(np.linspace(1, 0, 6)))))
-    out.append(f'<defs><linearGradient id="gscale-{colour_by}" x1="0" y1="0" x2="0" y2="1">{stops}</linearGradient></defs>'
-               f'<rect x="{gx}" y="30" width="12" height="{height - 70}" fill="url(#gscale-{colour_by})" stroke="#999"/>')
+                    for v, c in zip(np.linspace(0, 1, 6), _hex(cmap(np.linspace(1, 0, 6))), strict=True))
+    out.append(f'<defs><linearGradient id="gscale-{colour_by}" x1="0" y1="0" x2="0" y2="1">{stops}'
+               f'</linearGradient></defs>'
+               f'<rect x="{gx}" y="30" width="12" height="{height - 70}" fill="url(#gscale-{colour_by})" '
+               f'stroke="#999"/>')
     for v in (0.0, 0.5, 1.0):
         y = 30 + (height - 70) * (1 - v)
         out.append(f'<text x="{gx + 16}" y="{y + 4:.1f}" fill="#444">{number(v, lang, 1)}</text>')

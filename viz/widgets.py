@@ -59,11 +59,13 @@ class Debounce:
 
 @solara.component
 def IntField(label_key: str, value: int, on_value: Callable[[int], None], low: int, high: int, lang: str,
-             classes: list[str] = [], style: dict | None = None, on_error: Callable | None = None,
+             classes: list[str] | None = None, style: dict | None = None, on_error: Callable | None = None,
              reset_token=None):
     """A whole-number field: what is typed stays visible; a wrong value shows one line naming the
     field, the value and what is allowed, and ``on_value`` is called only with valid values.
     ``on_error(text_or_None)`` is told about the field's state (the page can refuse to act)."""
+    if classes is None:
+        classes = []
     text = solara.use_reactive(str(value))
     error = solara.use_reactive(None)
 

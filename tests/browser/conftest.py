@@ -45,8 +45,9 @@ def app_env(tmp_path_factory):
 def start_server(env: dict, port: int) -> subprocess.Popen:
     from servicesim.viz.commands import server_command
 
-    log = open(Path(env["HOME"]) / f"server-{port}.log", "w")
-    proc = subprocess.Popen(server_command("127.0.0.1", port), env=env, stdout=log, stderr=subprocess.STDOUT)
+    # the server writes to its own copy of the file descriptor: the test process can close its handle at once
+    with open(Path(env["HOME"]) / f"server-{port}.log", "w") as log:
+        proc = subprocess.Popen(server_command("127.0.0.1", port), env=env, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 90
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -129,7 +130,7 @@ def new_page(chromium, app_url):
         return page
 
     yield make
-    for context, watch in made:
+    for context, _watch in made:
         context.close()
     for _context, watch in made:
         watch.check()

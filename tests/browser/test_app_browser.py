@@ -139,5 +139,6 @@ def test_french_url_and_two_sessions_are_independent(new_page):
     expect(one.locator(".ss-day")).to_have_text("Jour 3")
     # French number formatting on the page (the parameter values)
     expect(one.locator(".ss-input-delegation input")).to_have_value(re.compile(r"^0,\d+$"))
-    expect(one.locator(".ss-param-delegation")).to_contain_text("Autonomie accordée")    # the meaning, not the code name
+    # the meaning, not the code name
+    expect(one.locator(".ss-param-delegation")).to_contain_text("Autonomie accordée")
     screenshot(one, "explore-fr")

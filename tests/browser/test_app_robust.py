@@ -96,7 +96,8 @@ def test_compare_bad_seed_in_french(new_page, value, says):
     type_into(page, ".ss-compare-seed input", value)
     expect(page.locator(".ss-compare-seed-error")).to_contain_text(says)
     expect(page.locator(".ss-compare-seed-error")).to_contain_text("Numéro de tirage")
-    expect(page.locator(".ss-compare-seed-error")).to_contain_text("un nombre entier de 0 à 4\u202f294\u202f967\u202f295")
+    expect(page.locator(".ss-compare-seed-error")).to_contain_text(
+        "un nombre entier de 0 à 4\u202f294\u202f967\u202f295")
     page.locator(".ss-cmp-reset").click()
     expect(page.locator(".ss-error")).to_contain_text("Numéro de tirage")
     expect(page.locator(".ss-compare-days")).to_have_text("A : jour 1 · B : jour 1")
