@@ -28,7 +28,7 @@ def test_prim_finds_the_box_where_the_usual_loser_wins():
 
 def test_win_shares_have_exact_intervals():
     s = share(30, 200)
-    assert s.share == 0.15 and s.low < 0.15 < s.high and 0.09 < s.low and s.high < 0.22
+    assert s.share == 0.15 and s.low < 0.15 < s.high and s.low > 0.09 and s.high < 0.22
 
 
 def test_worlds_are_paired_by_rank_within_each_arm_and_replicate():

@@ -109,7 +109,8 @@ def test_a_foreign_directory_is_left_alone(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv, expected", [
-    (["sweep", "no_such_experiment", "--out", "{tmp}/o"], ["experiment 'no_such_experiment' is neither a shipped experiment nor a file",
+    (["sweep", "no_such_experiment", "--out", "{tmp}/o"], ["experiment 'no_such_experiment' is neither a shipped "
+                                                           "experiment nor a file",
                                                            "bersin_vs_hierarchical"]),
     (["sweep", "{tmp}/missing.toml", "--out", "{tmp}/o"], ["does not exist"]),
     (["sweep", "bersin_vs_hierarchical", "--out", "{tmp}/o", "--workers", "0"], ["--workers: 0 is out of range"]),
