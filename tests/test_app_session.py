@@ -77,7 +77,7 @@ def test_ui_command_rejects_a_bad_port(capsys):
     (b"[params\n", "le TOML n'est pas valide (erreur à la ligne 1, colonne 8)"),
     (b"\xff\xfe\x00", "ce n'est pas un fichier texte"),
     (b"x" * 70_000, "trop volumineux"),
-    (b'[[interventions]]\nday = 3\nkind = "nope"\n', "la nature d'intervention « nope » est inconnue"),
+    (b'[[interventions]]\nday = 3\nkind = "nope"\n', "le type d'intervention « nope » est inconnu"),
     (b'[[interventions]]\nday = -3\nkind = "job_swap"\n', "le jour d'intervention −3 n'est pas valable"),
     (b'[[interventions]]\nkind = "job_swap"\n', "doit avoir un jour"),
 ])

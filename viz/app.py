@@ -33,8 +33,7 @@ from .widgets import Debounce, IntField, guarded, problem_text
 
 DEFAULT_PRESET = "hierarchical"
 SPEEDS = (1, 2, 5, 10, 25)
-LIVE_IVS = ("training_programme", "job_swap", "mystery_customer", "simplification", "recognition_programme",
-            "style_change", "demand_surge", "backoffice_incident")
+LIVE_IVS = tuple(KINDS)   # every intervention kind can be launched live, in the model's order
 DIFF_METRICS = ("csat", "nps", "first_contact_resolution", "resolution_time_days", "escalation_rate", "error_rate",
                 "backlog", "engagement", "stress", "turnover_rate", "culture_alignment", "skill")
 

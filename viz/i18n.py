@@ -17,6 +17,10 @@ import math
 from pathlib import Path
 from typing import Any
 
+from servicesim.model import params as P
+from servicesim.model.metrics import METRICS
+from servicesim.model.scenario import list_scenarios
+
 LANGS = ("en", "fr")
 
 EN: dict[str, str] = {
@@ -128,12 +132,6 @@ EN: dict[str, str] = {
     "info.credits.text": "The mechanisms paraphrase ideas from French-language articles and the work they cite. Josh Bersin, interviewed by Philippe Jean Poirier (2019): front-line staff know things about customers that never reach the top, no procedure covers every case, and a culture lived by everyone beats telling people what to do — which is not the same as leaving them alone. Gilbert Rozès (Le Management en première ligne): a service failure comes from a missing skill, missing motivation, or missing means and authority; managers hold three levers — a clear vision, example, and the means to act — and training works only where the hierarchy lets it be applied. Claire Morel's dossier on the employee relationship: autonomy raises performance and loyalty, but in the right dose for each person and activity, and leaders must carry the change. Jocelyn Pinet and André Coupet (Gestion, 2009): leadership is the keystone of a service culture. Ralph Hababou: service is a chain as strong as its weakest link — a payroll error upsets the salesperson who then serves a customer badly; job swaps, mystery customers and fewer hand-offs help everyone feel the customer. Oliva and Sterman (2001): under sustained pressure people cut corners, and the standard drifts down.",
     "info.extend.text": "Every input is described in one schema (servicesim params); scenario files combine a preset, overrides and dated interventions. The command line runs sweeps over several seeds and reports differences with confidence intervals. docs/ODD.md describes the model in full. The app is built with Mesa and Solara.",
     # --- parameter groups --------------------------------------------------------------------------
-    "group.organisation": "Size and shape of the organisation",
-    "group.demand": "Customer requests",
-    "group.customers": "Customer expectations, loyalty and word of mouth",
-    "group.style": "Management style (per manager)",
-    "group.employees": "People: learning, engagement, stress, culture, turnover",
-    "group.backoffice": "Back office and internal service",
     # --- units ---------------------------------------------------------------------------------
     "unit.0-1": "0–1",
     "unit.approvals/day": "approvals/day",
@@ -168,99 +166,8 @@ EN: dict[str, str] = {
     "unit.open requests": "open requests",
     "unit.salary-days per day": "salary-days per day",
     # --- parameters ------------------------------------------------------------------------------
-    "param.teams": "Number of front-office teams, each led by a team manager",
-    "param.team_size": "Front-office employees per team",
-    "param.backoffice_units": "Back-office units fulfilling customer requests (billing, logistics, ...)",
-    "param.backoffice_ratio": "Back-office staff per front-office employee (customer-facing units)",
-    "param.payroll_ratio": "Payroll/HR staff per hundred employees",
-    "param.span_of_control": "Managers reporting to each manager above team level",
-    "param.hierarchy_depth": "Management levels from team manager up to the director (at least what the span needs)",
-    "param.peer_links": "Peer links per employee (knowledge and culture spread along them)",
-    "param.cross_team_links": "Share of peer links that cross team boundaries",
-    "param.customers_per_front": "Customers in the base per front-office employee",
-    "param.request_rate": "Requests a customer makes per working day",
-    "param.novelty": "Share of requests no procedure covers (novel situations)",
-    "param.complexity_mean": "Mean complexity of a request",
-    "param.authority_mean": "Mean authority a request needs (a refund, a gesture), as a share of the director's",
-    "param.back_office_share": "Share of requests the front office cannot complete alone",
-    "param.handoffs": "Hand-offs a back-office request needs on its way through the chain",
-    "param.expectation_mean": "Mean customer expectation on the service-performance scale",
-    "param.expectation_sd": "Spread of customer expectations",
-    "param.expectation_adaptation": "How fast expectations follow experienced service",
-    "param.patience_days": "Mean days a customer waits before abandoning a request",
-    "param.wait_cost": "Performance a customer takes off per doubling of the wait",
-    "param.contact_cost": "Performance a customer takes off for each extra person dealt with",
-    "param.error_cost": "Performance a customer takes off for each error and its rework",
-    "param.mood_weight": "Weight of the serving employee's mood in the customer's judgement",
-    "param.churn_sensitivity": "Chance that a contact leaves a customer whose memory of service is fully bad",
-    "param.base_churn": "Daily chance a customer leaves for reasons unrelated to service",
-    "param.word_of_mouth": "Strength of word of mouth (net promoters) on acquiring customers",
-    "param.delegation": "Autonomy granted: share of the decision range delegated to the front line",
-    "param.micromanagement": "Share of decisions that need a manager's approval",
-    "param.monitoring_cost": "Share of the team's time taken by monitoring under full micromanagement",
-    "param.procedure_adherence": "How strictly procedures bind when a situation is not covered",
-    "param.training": "Training effort: share of the maximal programme delivered",
-    "param.coaching": "Coaching effort by managers",
-    "param.recognition": "Recognition and celebration of good service",
-    "param.values_emphasis": "How strongly leaders state customer service as the priority",
-    "param.consistency": "Role-model consistency: do managers' practices match the stated values",
-    "param.situational": "How far autonomy is dosed to each person's competence and tolerance",
-    "param.style_spread": "Spread of individual managers' styles around the organisation's style",
-    "param.approval_capacity": "Approvals one manager can give per day (the supervision each team has before any extra is staffed)",
-    "param.manager_knowledge": "Share of the team's local customer knowledge that reaches its manager",
-    "param.base_capacity": "Requests a trained front-office employee handles per day",
-    "param.initial_skill": "Mean service skill of the initial staff",
-    "param.novice_skill": "Service skill of a newcomer",
-    "param.learning_rate": "Skill gained from a full day of experience (towards mastery)",
-    "param.training_effect": "Skill gained per day from a full training programme that can be applied",
-    "param.forgetting": "Daily loss of unused skill",
-    "param.knowledge_rate": "Local customer knowledge gained per customer contact",
-    "param.knowledge_sharing": "Daily share of a knowledge gap closed with peers",
-    "param.tolerance_mean": "Mean autonomy a person handles well (their tolerance)",
-    "param.tolerance_sd": "Spread of autonomy tolerance between people",
-    "param.tolerance_learning": "Daily drift of a person's autonomy tolerance towards the autonomy they live with",
-    "param.engagement_rate": "Daily speed at which engagement follows its drivers",
-    "param.stress_rate": "Daily speed at which stress follows pressure and incidents",
-    "param.standard_erosion": "Daily drift of the quality standard towards corner-cutting practice",
-    "param.culture_diffusion": "Daily share of the culture gap with peers that closes",
-    "param.culture_pull": "Daily pull of a manager's example on the team's culture alignment",
-    "param.culture_erosion": "Daily erosion of alignment when stated values and practice disagree",
-    "param.quit_base": "Daily chance an employee quits regardless of how they feel",
-    "param.quit_sensitivity": "Extra daily chance to quit when fully disengaged and stressed",
-    "param.hiring_delay": "Working days a post stays vacant after someone leaves",
-    "param.backoffice_capacity": "Hand-offs a back-office employee processes per day",
-    "param.backoffice_accuracy": "Share of hand-offs a back-office employee processes without error",
-    "param.handoff_error": "Chance that information is lost at a hand-off (a mis-keyed field)",
-    "param.payroll_error": "Chance a payroll run mis-pays an employee, at baseline payroll accuracy",
-    "param.pay_period": "Working days between payroll runs",
-    "param.payroll_stress": "Stress a mis-paid employee carries until payroll fixes the error",
     # --- metrics -----------------------------------------------------------------------------------
-    "metric.csat": "Customer satisfaction",
-    "metric.nps": "Net promoter score",
-    "metric.first_contact_resolution": "First-contact resolution",
-    "metric.resolution_time_days": "Resolution time",
-    "metric.escalation_rate": "Escalations per request",
-    "metric.handoffs_per_request": "Hand-offs per request",
-    "metric.error_rate": "Errors per request",
-    "metric.engagement": "Employee engagement",
-    "metric.stress": "Employee stress",
-    "metric.turnover_rate": "Staff turnover",
-    "metric.culture_alignment": "Culture alignment",
-    "metric.skill": "Service skill",
-    "metric.quality_standard": "Quality standard held",
-    "metric.requests_arrived": "Requests arrived",
-    "metric.requests_resolved": "Requests resolved",
-    "metric.requests_open": "Requests open",
-    "metric.requests_abandoned": "Requests abandoned",
-    "metric.backlog_mean": "Backlog",
     "metric.backlog": "Backlog",
-    "metric.arrival_rate": "Arrival rate",
-    "metric.weakest_team_csat": "Weakest team's satisfaction",
-    "metric.customers": "Active customers",
-    "metric.churn_rate": "Customer churn",
-    "metric.cost": "Cost",
-    "metric.revenue": "Revenue proxy",
-    "metric.employees": "Employees",
     # --- interventions -------------------------------------------------------------------------------
     "iv.training_programme": "Training programme",
     "iv.job_swap": "Job swap",
@@ -287,14 +194,6 @@ EN: dict[str, str] = {
     "scenario.online_retailer": "online retailer",
     "scenario.retail_store": "retail store",
     "scenario.telecom_contact_centre": "telecom contact centre",
-    "scenario.bersin.desc": "Culture first (after Josh Bersin): the empowering structure with strong, lived people practices",
-    "scenario.hierarchical.desc": "Command and control: the control structure with weak people practices (as it is usually found)",
-    "scenario.laissez_faire.desc": "Autonomy without culture or training: the hands-off structure with no people practices",
-    "scenario.situational.desc": "Autonomy dosed to each person ('la juste mesure'): the balanced structure with dosed practices",
-    "scenario.airline_desk.desc": "Airline service desk: many uncovered situations (broken seat, overbooking), impatient passengers, a holiday peak",
-    "scenario.online_retailer.desc": "Online retailer run on autonomy and culture (the Zappos example): logistics-heavy, job swaps and mystery shoppers",
-    "scenario.retail_store.desc": "Retail store: mostly routine sales, few hand-offs; a payroll incident upsets the sales floor (Hababou's salesperson)",
-    "scenario.telecom_contact_centre.desc": "Telecom contact centre: high volume, many requests need the back office through several hand-offs; the structure is simplified mid-year",
     # --- journey events (structured fields -> sentences; English must match model/journey.py) ---------
     "ev.arrive": "arrives, for team {actor}",
     "ev.abandon": "the customer gives up waiting",
@@ -404,128 +303,23 @@ EN.update({
 
 # --- parameters, groups and units added with the model's structure/practices split and money ---
 EN.update({
-    "param.approval_target_utilisation": "Under the 'staffed' approval policy: supervision is sized so that approvals keep it this busy",
-    "param.approval_timebox_days": "Under the 'timeboxed' approval policy: working days after which a pending approval is settled by rule",
-    "param.inspection_catch": "Chance that a manager reviewing an answer replaces it with their own when their own is better",
-    "param.gesture_effect": "Performance a customer adds for a goodwill gesture of the full authority the situation called for",
-    "param.approval_policy": "How approvals are run: 'staffed' (supervision sized to the approvals the rules create, its salary paid), 'timeboxed' (settled by rule after a delay), 'fixed' (each manager's capacity, whatever the demand)",
-    "param.training_time": "Share of a working day a full training programme takes people off the floor",
-    "param.coaching_time": "Share of a working day full coaching takes people off the floor",
-    "param.knowledge_obsolescence": "Daily share of local customer knowledge that goes out of date (products, customers and situations change)",
-    "param.customer_value": "Gross margin an active customer brings per year, before the cost of serving them",
-    "param.salary_back": "Daily cost of a back-office or payroll post",
-    "param.salary_manager": "Daily cost of a manager or of an extra supervisor",
-    "param.concession_cost": "Cost of a goodwill gesture of the director's full authority (refund, voucher, waiver)",
-    "param.rework_cost": "Material cost of one rework in the back office (beyond the time it takes)",
-    "param.recruitment_cost": "Cost of filling a vacant post: hiring and a newcomer's induction training",
-    "param.training_cost": "Trainers and material for one person on a full training programme, per day",
-    "param.procedure_quality": "Know-how a codified procedure carries, on the skill scale",
-    "param.routine_fit_base": "Fit of a routine answer given with no know-how",
-    "param.routine_fit_skill": "Fit added to a routine answer by full know-how",
-    "param.routine_complexity_penalty": "Fit lost on a routine answer per unit of complexity not mastered",
-    "param.standard_fit_base": "Fit of a standard answer forced on a situation no procedure covers (C2)",
-    "param.standard_fit_skill": "Fit a skilled person adds to an ill-fitting standard answer",
-    "param.standard_complexity_penalty": "Fit a standard answer loses per unit of complexity",
-    "param.improvised_fit_base": "Fit of an improvised answer given with no skill, knowledge or culture",
-    "param.improvised_fit_scale": "Fit added to an improvised answer by full skill, knowledge and culture (C1, C3)",
-    "param.improvised_weight_knowledge": "Weight of local customer knowledge in an improvised answer (C1); skill and culture share the rest",
-    "param.improvised_weight_alignment": "Weight of culture alignment in an improvised answer (C3)",
-    "param.improvised_complexity_penalty": "Fit an improvised answer loses per unit of complexity not mastered",
-    "param.procedure_noise": "Spread of outcomes of an answer given by the book (procedures reduce variance: Bowen & Lawler 1992)",
-    "param.improvisation_noise": "Spread of outcomes of an answer a person works out on their own",
-    "param.pace_quality_weight": "Share of an answer's fit that depends on taking the proper time (Oliva & Sterman 2001)",
-    "param.effort_speed": "Capacity gained per unit of engagement above 0.6 (discretionary effort, C4)",
-    "param.effort_care": "Fit gained per unit of engagement above 0.6 (care, C4)",
-    "param.routine_authority": "Authority a routine request needs relative to the mean (procedures pre-authorise it)",
-    "param.novel_authority": "Authority a novel request needs relative to the mean",
-    "param.overreach_cost": "Extra share of a gesture paid per unit of latitude used beyond the person's judgement",
-    "param.overreach_fit_loss": "Fit lost per unit of latitude used beyond the person's judgement (costly or wrong decisions)",
-    "param.own_error_factor": "Keying-error chance of a front employee doing back-office work themselves, relative to a hand-off",
-    "param.awareness_protection": "Share of hand-off information loss that customer awareness prevents (C11)",
-    "param.authority_level_base": "A level-l manager holds 1 - base^l of the director's authority",
-    "param.autonomy_competence_floor": "Share of their tolerance a person with no skill handles well (C7)",
-    "param.autonomy_fit_width": "Gap between granted and preferred autonomy at which the fit is 0 (C7)",
-    "param.judgement_alignment_weight": "Share of a person's judgement that comes from culture alignment rather than skill",
-    "param.mood_engagement_weight": "Effect of engagement on how the person comes across",
-    "param.mood_stress_weight": "Effect of stress on how the person comes across",
-    "param.capacity_skill_weight": "Share of capacity that depends on skill",
-    "param.accuracy_pressure": "Back-office error increase at full overload",
-    "param.accuracy_engagement": "Back-office error decrease per unit of engagement (care, C4)",
-    "param.accuracy_awareness": "Back-office error decrease at full customer awareness (C11)",
-    "param.micromanagement_training_block": "Share of training micromanagement keeps people from applying (C6)",
-    "param.procedural_training": "Share of training that can be applied by the book where procedures bind",
-    "param.stress_pressure_weight": "Stress target at full overload",
-    "param.stress_micromanagement_weight": "Stress target under full micromanagement",
-    "param.stress_recognition_relief": "Stress relieved by full recognition",
-    "param.engagement_autonomy_weight": "Engagement from a good fit between granted and preferred autonomy (C7)",
-    "param.engagement_success_weight": "Engagement from succeeding at work",
-    "param.engagement_recognition_weight": "Engagement from recognition (C5)",
-    "param.engagement_alignment_weight": "Engagement from culture alignment",
-    "param.engagement_micromanagement_weight": "Engagement lost under full micromanagement",
-    "param.engagement_stress_weight": "Engagement lost per unit of stress",
-    "param.corner_cutting_exponent": "How strongly the pace gives way to overload (pace = standard / load^x)",
-    "param.mystery_restore": "Daily rise of the quality standard under a mystery-customer programme (C11)",
-    "param.culture_means_floor": "Share of a manager's pull on culture that works with no means to act (C5)",
-    "param.culture_downward_pull": "Relative pull of a manager whose example is below a person's alignment",
-    "param.quit_engagement_threshold": "Engagement below which people start thinking of leaving",
-    "param.early_quit_boost": "Extra quit hazard of a newcomer, fading over their first months",
-    "param.payroll_fix_days": "Mean working days payroll takes to fix a pay error",
-    "param.judgement_steepness": "Steepness of the customer's judgement curve (performance gap to 1-5 score)",
-    "param.customer_memory": "Weight of past contacts in a customer's memory of service",
-    "param.acquisition_reach": "New customers per day brought by fully positive word of mouth, as a share of the initial base",
-    "group.supervision": "Supervision: what the organisation gives its managers (never part of a style)",
-    "group.structure": "Management style, structure block: decision rights, approvals, procedures",
-    "group.practices": "Management style, people-practices block: values, example, recognition, training, coaching",
-    "group.money": "Money: revenue, salaries, concessions, recruitment (unit: one front-line salary-day)",
-    "group.coefficients": "Advanced: coefficients inside the mechanisms' equations (sources in docs/ODD.md)",
     "unit.per gesture": "per gesture",
     "unit.policy": "policy",
     "unit.salary-days/year": "salary-days/year",
     "unit.salary-days": "salary-days",
     "unit.coefficient": "coefficient",
-    "metric.profit": "Profit",
-    "metric.concessions": "Concessions and gestures",
-    "metric.approval_utilisation": "Approval utilisation",
-    "metric.contacts_per_customer_year": "Contacts per customer",
-    "metric.knowledge": "Local customer knowledge (front office)",
-    "metric.abandon_share": "Requests abandoned",
-    "metric.csat_served": "Satisfaction of customers served",
-    "metric.perf_fit": "Fit of the answer",
-    "metric.perf_wait": "Penalty for waiting",
-    "metric.perf_people": "Penalty for people dealt with",
-    "metric.perf_errors": "Penalty for errors",
-    "metric.perf_mood": "Effect of the employee's mood",
-    "metric.perf_concession": "Effect of gestures",
-    "metric.expectation_served": "Expectation of customers served",
-    "metric.judge_slope": "Slope of the judgement curve",
-    "metric.people_per_request": "Extra people dealt with per request",
-    "metric.decided_by_rule": "Approvals settled by rule",
     "unit.per year": "per year",
     "unit.performance": "performance",
     "unit.per performance": "per performance",
     "scenario.balanced": "balanced — structure: balanced",
-    "scenario.balanced.desc": "Structure block, balanced: moderate delegation, occasional sign-offs, procedures where they fit",
     "scenario.control": "control — structure: command and control",
-    "scenario.control.desc": "Structure block, command and control: little delegation, many sign-offs, procedures first (approvals staffed)",
     "scenario.empowering": "empowering — structure: empowering",
-    "scenario.empowering.desc": "Structure block, empowering: wide delegation, few sign-offs, procedures as guidance",
     "scenario.hands_off": "hands_off — structure: hands off",
-    "scenario.hands_off.desc": "Structure block, hands off: nearly all decisions left to the front line, no sign-offs, procedures ignored",
     "scenario.dosed_practices": "dosed_practices — people practices: dosed",
-    "scenario.dosed_practices.desc": "People-practices block, dosed: strong practices, with autonomy dosed to each person's competence and tolerance",
     "scenario.no_practices": "no_practices — people practices: absent",
-    "scenario.no_practices.desc": "People-practices block, absent: no stated values, nobody trained, coached or recognised",
     "scenario.strong_practices": "strong_practices — people practices: strong",
-    "scenario.strong_practices.desc": "People-practices block, strong: customer values stated and lived, training, coaching and recognition",
     "scenario.weak_practices": "weak_practices — people practices: weak",
-    "scenario.weak_practices.desc": "People-practices block, weak: values stated half-heartedly and not lived, little training, coaching or recognition",
     "why.gesture": "goodwill gesture: {gesture}",
-    "param.pressure_threshold": "Load (demand per unit of capacity) above which people feel pressure",
-    "param.success_memory": "Weight of past days in a person's sense of succeeding at work",
-    "param.staffing_adjustment": "Daily speed at which 'staffed' supervision follows the approvals demanded",
-    "param.newcomer_engagement": "Engagement of a newcomer on their first day",
-    "param.newcomer_alignment": "Culture alignment a newcomer brings (then socialised by peers and manager)",
-    "metric.wrong_answer_rate": "Wrong answers reaching customers",
 })
 
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -581,6 +375,14 @@ def update_po(lang: str = "fr") -> Path:
         write_po(fh, catalog, width=100, sort_output=False, ignore_obsolete=True)
     return path
 
+
+# What the model names is described once, in the model: the English of parameters and their groups
+# comes from the schema, of metrics from the metrics table, of presets from their files; only the
+# translations of those texts live in the .po files (keyed by the same names).
+EN.update({f"param.{name}": p.meaning for name, p in P.SCHEMA.items()})
+EN.update({f"group.{group}": text for group, text in P.GROUPS.items()})
+EN.update({f"metric.{name}": m.label for name, m in METRICS.items()})
+EN.update({f"scenario.{name}.desc": desc for name, _category, desc in list_scenarios()})
 
 FR: dict[str, str] = load_po("fr")
 CATALOGUE = {"en": EN, "fr": FR}
@@ -707,12 +509,13 @@ def explain_outcome(outcome: dict | None, lang: str = "en") -> list[str]:
 
 
 _PROBLEMS_FR = {
-    "out_of_range": "est hors des bornes",
+    "out_of_range": "est hors limites",
     "not_a_number": "n'est pas un nombre",
     "wrong_type": "n'est pas du bon type",
     "not_finite": "n'est pas un nombre fini",
     "not_an_integer": "n'est pas un entier",
-    "reset_only": "façonne l'organisation : il ne s'applique qu'en réinitialisant",
+    "not_a_choice": "n'est pas une option connue",
+    "reset_only": "façonne l'organisation : il ne s'applique qu'à la réinitialisation",
 }
 
 
@@ -723,16 +526,17 @@ def error_text(exc: Exception, lang: str = "en") -> str:
     if norm_lang(lang) != "fr" or not name or not problem:
         return str(exc).splitlines()[0]
     if problem == "unknown":
-        hint = f" (vouliez-vous dire « {exc.allowed} » ?)" if exc.allowed else ""
-        return f"paramètre inconnu « {name} »{hint}"
+        hint = f" (vouliez-vous dire « {exc.allowed} » ?)" if exc.allowed else ""
+        return f"paramètre inconnu « {name} »{hint}"
     if problem not in _PROBLEMS_FR:
         return str(exc).splitlines()[0]
-    allowed = str(exc.allowed or "").replace("an integer in", "un entier dans").replace("a number in", "un nombre dans")
+    allowed = (str(exc.allowed or "").replace("an integer in", "un entier dans").replace("a number in", "un nombre dans")
+               .replace("one of", "l'une des options"))
     value = exc.value
     shown = number(value, "fr", 2 if isinstance(value, float) else 0) if isinstance(value, (int, float)) \
         and not isinstance(value, bool) else repr(value)
-    text = f"paramètre « {name} » : {shown} {_PROBLEMS_FR[problem]}"
-    return text + (f" ; autorisé : {allowed}" if allowed and problem != "reset_only" else "")
+    text = f"paramètre « {name} » : {shown} {_PROBLEMS_FR[problem]}"
+    return text + (f" ; valeurs permises : {allowed}" if allowed and problem != "reset_only" else "")
 
 
 if __name__ == "__main__":
