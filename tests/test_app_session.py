@@ -61,6 +61,7 @@ def test_intervention_marks_and_csv_export():
     assert [(d, k) for d, k, _o in sim.markers()] == [(2, "job_swap")]
     text = sim.csv().decode()
     assert text.splitlines()[0].startswith("day,") and len(text.splitlines()) == 4
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == ["1", "2", "3"]   # as the screen counts
     fr = sim.csv("fr").decode("utf-8-sig").splitlines()      # French spreadsheets: ';' and decimal comma
     assert fr[0].startswith("day;") and len(fr) == 4
     assert "," in fr[1] and "." not in fr[1]

@@ -227,9 +227,11 @@ class Pair:
 
 
 def to_csv(frame: pd.DataFrame, lang: str = "en") -> bytes:
-    """The daily series as CSV; in French with ``;`` between fields and a decimal comma, so that a
-    French spreadsheet opens it in columns."""
+    """The daily series as CSV, days counted from 1 as on the screen; in French with ``;`` between
+    fields and a decimal comma, so that a French spreadsheet opens it in columns."""
     buf = io.StringIO()
+    if "day" in frame:   # the screen counts working days from 1 ("Day 1" after the first step): so does the file
+        frame = frame.assign(day=frame["day"] + 1)
     if lang == "fr":
         frame.to_csv(buf, index=False, sep=";", decimal=",")
         return ("\ufeff" + buf.getvalue()).encode("utf-8")     # the BOM tells Excel it is UTF-8
