@@ -79,6 +79,36 @@ def _peer_edges(rng: np.random.Generator, groups: list[np.ndarray], k: int, cros
 
 def build_organisation(p: dict, rng: np.random.Generator) -> Organisation:
     """Lay out the organisation described by the parameters ``p``."""
+    n_teams, n_units = int(p["teams"]), int(p["backoffice_units"])
+    role, team, boss, levels, level1 = _posts(p)
+    _management_above(role, team, boss, levels, level1, int(p["span_of_control"]), int(p["hierarchy_depth"]))
+    role_a = np.asarray(role, dtype=np.int8)
+    team_a = np.asarray(team, dtype=np.int32)
+    boss_a = np.asarray(boss, dtype=np.int64)
+    level_a = np.asarray(levels, dtype=np.int8)
+    front = np.flatnonzero(role_a == FRONT)
+    back = np.flatnonzero(role_a == BACK)
+    payroll = np.flatnonzero(role_a == PAYROLL)
+    managers = np.flatnonzero(role_a == MANAGER)
+
+    # Peer links: inside front teams and back units, some across.
+    groups = [front[team_a[front] == t] for t in range(n_teams)]
+    groups += [back[team_a[back] == u] for u in range(n_units)] + [payroll]
+    edges = _peer_edges(rng, groups, int(p["peer_links"]), float(p["cross_team_links"]))
+    team_manager, unit_manager = level1[:n_teams], level1[n_teams:]
+    graph = _service_chain_graph(role_a, team_a, boss_a, level_a, payroll, team_manager, unit_manager[:n_units], edges)
+    return Organisation(
+        role=role_a, team=team_a, boss=boss_a, level=level_a, n_teams=n_teams, n_units=n_units,
+        front=front, back=back, payroll=payroll, managers=managers,
+        team_manager=team_manager, unit_manager=unit_manager, peers=_peer_matrix(edges, len(role_a)),
+        next_unit=_process_chain(graph, unit_manager[:n_units]), graph=graph,
+    )
+
+
+def _posts(p: dict) -> tuple[list, list, list, list, np.ndarray]:
+    """Staff posts (front teams, back-office units, payroll) and their level-1 managers: one per
+    front team, one per back unit, one for payroll. Returns role, team, boss, level lists and the
+    level-1 managers' positions."""
     n_teams, team_size, n_units = int(p["teams"]), int(p["team_size"]), int(p["backoffice_units"])
     n_front = n_teams * team_size
     unit_size = max(1, round(p["backoffice_ratio"] * n_front / n_units))
@@ -94,7 +124,6 @@ def build_organisation(p: dict, rng: np.random.Generator) -> Organisation:
     team += [n_units] * payroll_size
     n_staff = len(role)
 
-    # Level-1 managers: one per front team, one per back unit, one for payroll.
     n_groups = n_teams + n_units + 1
     level1 = np.arange(n_staff, n_staff + n_groups)
     role += [MANAGER] * n_groups
@@ -104,81 +133,71 @@ def build_organisation(p: dict, rng: np.random.Generator) -> Organisation:
     group_of_staff = np.concatenate([np.asarray(team[:n_front]), n_teams + np.asarray(team[n_front:n_staff])])
     for i in range(n_staff):
         boss[i] = int(level1[group_of_staff[i]])
+    return role, team, boss, levels, level1
 
-    # Higher levels: groups of `span` managers under one manager, up to a single director.
-    span = int(p["span_of_control"])
-    current, lvl = list(level1), 1
-    while len(current) > 1:
-        lvl += 1
-        parents = []
-        for start in range(0, len(current), span):
-            idx = len(role)
-            role.append(MANAGER)
-            team.append(-1)
-            levels.append(lvl)
-            boss.append(-1)
-            for child in current[start:start + span]:
-                boss[child] = idx
-            parents.append(idx)
-        current = parents
-    while lvl < int(p["hierarchy_depth"]):   # extra layers of management above
-        lvl += 1
+
+def _management_above(role: list, team: list, boss: list, levels: list, level1: np.ndarray, span: int,
+                      depth: int) -> None:
+    """Higher levels: groups of ``span`` managers under one manager, up to a single director; then
+    single layers on top until there are ``depth`` levels (appended to the lists in place)."""
+
+    def add_manager(lvl: int) -> int:
         idx = len(role)
         role.append(MANAGER)
         team.append(-1)
         levels.append(lvl)
         boss.append(-1)
+        return idx
+
+    current, lvl = list(level1), 1
+    while len(current) > 1:
+        lvl += 1
+        parents = []
+        for start in range(0, len(current), span):
+            idx = add_manager(lvl)
+            for child in current[start:start + span]:
+                boss[child] = idx
+            parents.append(idx)
+        current = parents
+    while lvl < depth:   # extra layers of management above
+        lvl += 1
+        idx = add_manager(lvl)
         boss[current[0]] = idx
         current = [idx]
 
-    role_a = np.asarray(role, dtype=np.int8)
-    team_a = np.asarray(team, dtype=np.int32)
-    boss_a = np.asarray(boss, dtype=np.int64)
-    level_a = np.asarray(levels, dtype=np.int8)
-    front = np.flatnonzero(role_a == FRONT)
-    back = np.flatnonzero(role_a == BACK)
-    payroll = np.flatnonzero(role_a == PAYROLL)
-    managers = np.flatnonzero(role_a == MANAGER)
 
-    # Peer links: inside front teams and back units, some across.
-    groups = [front[team_a[front] == t] for t in range(n_teams)]
-    groups += [back[team_a[back] == u] for u in range(n_units)] + [payroll]
-    edges = _peer_edges(rng, groups, int(p["peer_links"]), float(p["cross_team_links"]))
-    n = len(role_a)
-    if len(edges):
-        adj = sp.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n)).tocsr()
-        adj = adj + adj.T
-        adj.data[:] = 1.0
-        deg = np.asarray(adj.sum(axis=1)).ravel()
-        inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
-        peers = sp.diags(inv) @ adj
-    else:
-        peers = sp.csr_matrix((n, n))
+def _peer_matrix(edges: np.ndarray, n: int) -> sp.csr_matrix:
+    """Row-normalised peer adjacency (who a person's peers are, each weighing the same)."""
+    if not len(edges):
+        return sp.csr_matrix((n, n))
+    adj = sp.coo_matrix((np.ones(len(edges)), (edges[:, 0], edges[:, 1])), shape=(n, n)).tocsr()
+    adj = adj + adj.T
+    adj.data[:] = 1.0
+    deg = np.asarray(adj.sum(axis=1)).ravel()
+    inv = np.divide(1.0, deg, out=np.zeros_like(deg), where=deg > 0)
+    return (sp.diags(inv) @ adj).tocsr()
 
+
+def _service_chain_graph(role: np.ndarray, team: np.ndarray, boss: np.ndarray, level: np.ndarray,
+                         payroll: np.ndarray, team_manager: np.ndarray, unit_manager: np.ndarray,
+                         edges: np.ndarray) -> nx.Graph:
+    """The organisation as a graph: reporting lines; internal supplier links at the level of units
+    (their managers stand for them: each customer-facing unit supplies every front team and hands
+    its part of a request on to the next unit of the process chain — routing reads the chain back
+    from here); payroll/HR serving every employee; and peer links."""
+    n, n_units = len(role), len(unit_manager)
     graph = nx.Graph()
     for i in range(n):
-        graph.add_node(i, role=ROLE_NAMES[int(role_a[i])], team=int(team_a[i]), level=int(level_a[i]))
-    graph.add_edges_from(((int(i), int(boss_a[i])) for i in range(n) if boss_a[i] >= 0), kind="reports_to")
-    # Internal supplier links, at the level of units (their managers stand for them): each
-    # customer-facing unit supplies every front team and hands its part of a request on to the
-    # next unit of the process chain; payroll/HR serves every employee. Routing reads the chain
-    # back from the graph.
-    team_manager = level1[:n_teams]
-    unit_manager = level1[n_teams:]
+        graph.add_node(i, role=ROLE_NAMES[int(role[i])], team=int(team[i]), level=int(level[i]))
+    graph.add_edges_from(((int(i), int(boss[i])) for i in range(n) if boss[i] >= 0), kind="reports_to")
     for u in range(n_units):
         graph.add_edges_from(((int(unit_manager[u]), int(tm)) for tm in team_manager), kind="supplies")
         if n_units > 1:
             graph.add_edge(int(unit_manager[u]), int(unit_manager[(u + 1) % n_units]), kind="hands_off_to")
     graph.add_edges_from(((int(payroll[j % len(payroll)]), int(s)) for j, s in enumerate(np.arange(n))
-                          if role_a[s] != PAYROLL), kind="payroll")
+                          if role[s] != PAYROLL), kind="payroll")
     graph.add_edges_from(((int(a), int(b)) for a, b in edges if not graph.has_edge(int(a), int(b))), kind="peer")
-    next_unit = _process_chain(graph, unit_manager[:n_units])
-
-    return Organisation(
-        role=role_a, team=team_a, boss=boss_a, level=level_a, n_teams=n_teams, n_units=n_units,
-        front=front, back=back, payroll=payroll, managers=managers,
-        team_manager=team_manager, unit_manager=unit_manager, peers=peers.tocsr(), next_unit=next_unit, graph=graph,
-    )
+    return graph
 
 
 def _process_chain(graph: nx.Graph, unit_managers: np.ndarray) -> np.ndarray:

@@ -265,28 +265,16 @@ class ServiceChain:
         if len(served) == 0:
             return
         n = len(served)
-        autonomy, procedure = people.now_autonomy[emp], people.now_procedure[emp]
-        novel, cx, authority = pool["novel"][served], pool["complexity"][served], pool["authority"][served]
-        skill, know, align = people.skill[emp], people.knowledge[emp], people.alignment[emp]
-
-        lacks_authority = authority > autonomy
+        novel, authority = pool["novel"][served], pool["authority"][served]
+        lacks_authority = authority > people.now_autonomy[emp]
         sign_off = rng.random(n) < people.now_micro[emp]          # micromanagement: approval required
-        bound = novel & (rng.random(n) < procedure)             # procedures bind where none fits
-        sees_misfit = bound & (rng.random(n) < know)           # local knowledge tells the answer won't fit
+        bound = novel & (rng.random(n) < people.now_procedure[emp])   # procedures bind where none fits
+        sees_misfit = bound & (rng.random(n) < people.knowledge[emp])  # local knowledge: the answer won't fit
         decision_up = lacks_authority | sees_misfit
         escalate = decision_up | sign_off
-        fit = np.where(~novel, routine_fit(p, skill, cx, procedure),
-                       np.where(bound, standard_answer_fit(p, skill, cx), improvised_fit(p, skill, know, align, cx)))
-        w = p["pace_quality_weight"]
-        fit = fit * (1.0 - w + w * people.pace[emp]) + p["effort_care"] * people.effort(p)[emp]
-        fit = fit + rng.normal(0.0, 1.0, n) * answer_noise(p, novel, bound, procedure)
-        # a decision taken on one's own: authority used beyond one's judgement is costly and error-prone
-        # (routine cases are decided by the book as far as the procedure binds; a standard answer grants nothing)
-        by_book = np.where(novel, 0.0, procedure)
-        overreach = np.maximum(authority - people.now_judgement[emp], 0.0) * (1.0 - by_book) * ~bound
-        fit = fit - p["overreach_fit_loss"] * overreach
-        pool["fit"][served] = np.clip(fit, 0.0, 1.0)
-        pool["gesture"][served] = np.where(bound, 0.0, authority * (1.0 + p["overreach_cost"] * overreach))
+        fit, gesture = self._front_answer(served, emp, bound)
+        pool["fit"][served] = fit
+        pool["gesture"][served] = gesture
         pool["mood"][served] = people.now_mood[emp]
         pool["front"][served] = emp
         pool["first_day"][served] = day
@@ -308,6 +296,25 @@ class ServiceChain:
         self._log("escalate", up, day, pool["approver"][up],
                   np.where(lacks_authority[escalate], 1, np.where(sees_misfit[escalate], 2, 0)))
         self._route_after_decision(served[~escalate], day)
+
+    def _front_answer(self, served: np.ndarray, emp: np.ndarray, bound: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The answer's fit and the gesture front employees ``emp`` give requests ``served`` on their own
+        (``bound``: a novel case the procedure binds, answered by the standard answer)."""
+        p, rng, pool, people = self.p, self.rng, self.pool, self.people
+        procedure = people.now_procedure[emp]
+        novel, cx, authority = pool["novel"][served], pool["complexity"][served], pool["authority"][served]
+        skill, know, align = people.skill[emp], people.knowledge[emp], people.alignment[emp]
+        fit = np.where(~novel, routine_fit(p, skill, cx, procedure),
+                       np.where(bound, standard_answer_fit(p, skill, cx), improvised_fit(p, skill, know, align, cx)))
+        w = p["pace_quality_weight"]
+        fit = fit * (1.0 - w + w * people.pace[emp]) + p["effort_care"] * people.effort(p)[emp]
+        fit = fit + rng.normal(0.0, 1.0, len(served)) * answer_noise(p, novel, bound, procedure)
+        # a decision taken on one's own: authority used beyond one's judgement is costly and error-prone
+        # (routine cases are decided by the book as far as the procedure binds; a standard answer grants nothing)
+        by_book = np.where(novel, 0.0, procedure)
+        overreach = np.maximum(authority - people.now_judgement[emp], 0.0) * (1.0 - by_book) * ~bound
+        fit = np.clip(fit - p["overreach_fit_loss"] * overreach, 0.0, 1.0)
+        return fit, np.where(bound, 0.0, authority * (1.0 + p["overreach_cost"] * overreach))
 
     def _route_after_decision(self, idx: np.ndarray, day: int) -> None:
         """A decided request either goes to the back office or is done."""
@@ -476,7 +483,6 @@ class ServiceChain:
         stage = pool["stage"]
         idx = np.flatnonzero((stage == DONE) | (stage == ABANDONED))
         served = stage[idx] == DONE
-        done, gone = idx[served], idx[~served]
         cust = pool["customer"][idx]
         wait = day - pool["arrival"][idx]
         people_n = pool["people"][idx] + pool["handoffs_done"][idx]
@@ -500,10 +506,18 @@ class ServiceChain:
                 "gesture": pool["gesture"][idx], "performance": perf, "expectation": expectation, "score": score,
                 "abandoned": (~served).astype(float)})
         leavers = self.customers.experience(cust, perf, score, served, p, day)
-        s = served
+        self._count_closed(idx, served, wait, people_n, errors, terms, expectation, slope, score)
+        self._log("resolve", idx[served], day, None, score[served])
+        self.customers.turn_over(leavers, t.promoters - t.detractors, int(t.closed), p, day)
+        pool.keep((stage != DONE) & (stage != ABANDONED))
+
+    def _count_closed(self, idx, served, wait, people_n, errors, terms, expectation, slope, score) -> None:
+        """Today's tally of closed requests: outcomes, and the terms of served customers' judgements."""
+        pool, t, s = self.pool, self.tally, served
+        done = idx[served]
         first = (pool["people"][done] == 0) & (pool["handoffs_done"][done] == 0) & (errors[s] == 0) & (wait[s] == 0)
         t.resolved += len(done)
-        t.abandoned += len(gone)
+        t.abandoned += len(idx) - len(done)
         t.fcr += int(first.sum())
         t.resolution_days += float(wait[s].sum())
         t.escalations += float(pool["escalations"][idx].sum())
@@ -520,19 +534,16 @@ class ServiceChain:
         t.gesture_eff += float(terms["gesture_effect"][s].sum())
         t.expectation_sum += float(expectation[s].sum())
         t.slope_sum += float(slope[s].sum())
-        t.concessions += float(pool["gesture"][done].sum()) * p["concession_cost"]
-        self._log("resolve", done, day, None, score[s])
+        t.concessions += float(pool["gesture"][done].sum()) * self.p["concession_cost"]
         if len(idx):
             cat = nps_category(score)
             t.closed += len(score)
             t.score_sum += float(score.sum())
             t.promoters += int((cat == 1).sum())
             t.detractors += int((cat == -1).sum())
-            team = self.customers.team[cust]
+            team = self.customers.team[pool["customer"][idx]]
             t.team_score += np.bincount(team, weights=score, minlength=self.org.n_teams)
             t.team_closed += np.bincount(team, minlength=self.org.n_teams)
-        self.customers.turn_over(leavers, t.promoters - t.detractors, int(t.closed), p, day)
-        pool.keep((stage != DONE) & (stage != ABANDONED))
 
     def open_by_team(self) -> np.ndarray:
         return np.bincount(self.pool["team"], minlength=self.org.n_teams)
