@@ -27,6 +27,10 @@ ESCALATION_WHY = {0: "micromanagement: approval required", 1: "beyond the author
                   2: "the procedure does not fit and the employee knows it"}
 
 
+#: Satisfaction (1-5) at or above which a customer is satisfied, and below which dissatisfied.
+SATISFIED, DISSATISFIED = 3.5, 2.5
+
+
 class Journal:
     """Append-only event log held as arrays (one batch per event kind and day)."""
 
@@ -59,7 +63,7 @@ class Journal:
                 return {"day": day, **{k: float(v[j[0]]) for k, v in fields.items()}}
         return None
 
-    def latest_unhappy(self, threshold: float = 2.5, served_only: bool = False) -> int | None:
+    def latest_unhappy(self, threshold: float = DISSATISFIED, served_only: bool = False) -> int | None:
         """The last request whose customer scored ``threshold`` or less (``served_only``: skip
         customers who gave up waiting)."""
         for ids, _day, fields in reversed(self.outcomes):
@@ -79,6 +83,11 @@ class Journal:
             if len(out) >= n:
                 break
         return out
+
+
+def verdict_of(score: float) -> str:
+    """'satisfied', 'lukewarm' or 'dissatisfied': how a 1-5 satisfaction reads in a journey."""
+    return "satisfied" if score >= SATISFIED else "dissatisfied" if score < DISSATISFIED else "lukewarm"
 
 
 def describe(event: dict) -> str:
@@ -112,6 +121,6 @@ def explain(outcome: dict | None) -> list[str]:
              "being passed around": outcome["people_cost"], "errors": outcome["error_cost"],
              "the employee's mood": -outcome["mood_effect"]}
     worst = max(terms, key=terms.get)
-    verdict = "satisfied" if outcome["score"] >= 3.5 else "dissatisfied" if outcome["score"] < 2.5 else "lukewarm"
+    verdict = verdict_of(outcome["score"])
     lines.append(f"verdict: {verdict}; what weighed most: {worst}")
     return lines

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from servicesim.model import params as P
+from servicesim.model.journey import verdict_of
 from servicesim.model.metrics import METRICS
 from servicesim.model.scenario import list_scenarios
 
@@ -502,7 +503,7 @@ def explain_outcome(outcome: dict | None, lang: str = "en") -> list[str]:
              "errors": outcome["error_cost"], "mood": -outcome["mood_effect"]}
     worst = max(terms, key=terms.get)
     score = outcome["score"]
-    verdict = "satisfied" if score >= 3.5 else "dissatisfied" if score < 2.5 else "lukewarm"
+    verdict = verdict_of(score)
     lines.append(t("why2.verdict", lang, score=n(score, 1), verdict=t(f"verdict.{verdict}", lang),
                    worst=t(f"worst.{worst}", lang)))
     return lines
