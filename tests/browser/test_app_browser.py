@@ -112,11 +112,11 @@ def test_journey_and_language_switch(new_page):
     expect(page.get_by_text("Suivre une demande")).to_be_visible()
     expect(page.locator(".ss-nav-explore")).to_have_text("Explorer")
     page.locator(".ss-latest-unhappy").click()
-    expect(page.locator(".ss-journey-events")).to_contain_text("Arrive, pour l'équipe")
+    expect(page.locator(".ss-journey-events")).to_contain_text("Arrive pour l'équipe")
     expect(page.locator(".ss-journey-why")).to_contain_text(re.compile(r"sur 5"))
     assert "lang=fr" in page.url
     page.locator(".ss-nav-info").click()
-    expect(page.get_by_text("D'où viennent les idées")).to_be_visible()
+    expect(page.get_by_text("D'où viennent ces idées")).to_be_visible()
     expect(page.locator(".ss-info")).to_contain_text("Bersin")
     screenshot(page, "info-fr")
     page.locator(".ss-lang-en").click()

@@ -197,7 +197,7 @@ def test_upload_errors_are_one_line_without_server_paths(new_page, lang, content
     assert_no_leak(page)
     # the drop zone and the scenario box agree: nothing was loaded
     expect(page.locator(".ss-upload .ss-drop-label")).not_to_contain_text("evil.toml")
-    expect(page.locator(".ss-preset")).to_contain_text("hierarchical" if lang == "en" else "hiérarchique")
+    expect(page.locator(".ss-preset")).to_contain_text("hierarchical" if lang == "en" else "commandement et contrôle")
     expect(page.locator(".ss-loaded-file")).to_have_count(0)
 
 
