@@ -628,6 +628,13 @@ def _render_discovery(r: _Report, found: list) -> None:
             r.add(f"PRIM found no box where the less frequent winner wins ({d.note or 'too few or no such worlds'}).",
                   "")
             continue
+        if max(b.density for b in boxes) < 0.5:
+            best = max(boxes, key=lambda b: b.density)
+            r.add(f"**No region of the sampled space where {_arm(winner)} wins in most worlds**: its wins are rare "
+                  f"and scattered. The densest box PRIM finds holds {best.coverage:.0%} of them, but "
+                  f"{_arm(winner)} wins in only {best.density:.0%} of the {best.n} worlds inside it (it restricts "
+                  f"{', '.join(p.replace('_', ' ') for p in best.limits['param'])}).", "")
+            continue
         rows = []
         for i, box in enumerate(boxes):
             for t in box.limits.itertuples(index=False):
