@@ -847,8 +847,9 @@ def Compare():
     choose, upload = _compare_loaders(session, switch_side, error, lang)
     solara.Markdown(f"## {t('compare.title', lang)}")
     solara.Text(t("compare.hint", lang), classes=["ss-hint"])
-    CompareSides(pair, names.value, choose, upload, seed, seed_error, generation.value, ticks, session.debounce,
-                 edited, lang)
+    # the sides' names are worked out here, not in CompareSides: an edit changes them, not its other props
+    CompareSides(pair, names.value, (side_name(pair.a, lang), side_name(pair.b, lang)), choose, upload, seed,
+                 seed_error, generation.value, ticks, session.debounce, edited, lang)
     with solara.Column(gap="0px"):
         if error.value:
             solara.Error(error.value, classes=["ss-error"])
@@ -896,17 +897,17 @@ def _compare_loaders(session, switch_side, error, lang: str):
 
 
 @solara.component
-def CompareSides(pair: Pair, names: dict, choose, upload, seed, seed_error, generation: int, ticks,
-                 debounce: Debounce, edited, lang: str):
+def CompareSides(pair: Pair, names: dict, shown: tuple[str, str], choose, upload, seed, seed_error, generation: int,
+                 ticks, debounce: Debounce, edited, lang: str):
     """The two side pickers (each with its lab) and the shared seed; ``names`` are the sides' chosen
-    presets."""
+    presets, ``shown`` their names as displayed (with "(edited)")."""
     known = {n for n, _c, _d in list_scenarios()} | {"__explore__", "__upload__"}
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
         SidePicker(t("compare.side_a", lang), names["a"] if names["a"] in known else "__upload__",
-                   choose("a"), upload("a"), lang, "ss-side-a", side_name(pair.a, lang),
+                   choose("a"), upload("a"), lang, "ss-side-a", shown[0],
                    lab=lambda: SideLab(pair.a, "a", ticks, generation, debounce, lang, on_edit=edited))
         SidePicker(t("compare.side_b", lang), names["b"] if names["b"] in known else "__upload__",
-                   choose("b"), upload("b"), lang, "ss-side-b", side_name(pair.b, lang),
+                   choose("b"), upload("b"), lang, "ss-side-b", shown[1],
                    lab=lambda: SideLab(pair.b, "b", ticks, generation, debounce, lang, on_edit=edited))
         with solara.Column(classes=["ss-side-picker"], style={"min-width": "200px"}):
             IntField("field.seed", seed.value, seed.set, 0, SEED_MAX, lang, classes=["ss-compare-seed"],
