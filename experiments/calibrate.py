@@ -147,6 +147,23 @@ def load_targets(path: str | Path) -> TargetsFile:
     extra = sorted(set(data) - TOP_KEYS)
     if extra:
         raise _err(src, "key", extra[0], ", ".join(sorted(TOP_KEYS)))
+    defaults = _run_defaults(src, data)
+    for key in ("description", "organisation"):
+        if key in data and not isinstance(data[key], str):
+            raise _err(src, key, data[key], "a string")
+    params = _fixed_params(src, data.get("params", {}))
+    free = _free_params(src, data.get("free"), params)
+    sources = data.get("sources", {})
+    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
+        raise _err(src, "sources", sources, "a table of key = \"citation\"")
+    targets = _targets(src, data.get("targets"), sources)
+    return TargetsFile(path, str(data.get("description", "")), str(data.get("organisation", path.stem)),
+                       params, free, targets, dict(sources), defaults)
+
+
+def _run_defaults(src: str, data: dict) -> dict[str, int]:
+    """The file's defaults for the run options (days, warmup, replicates, budget, seed), each an
+    integer in its range."""
     defaults = {}
     for key, low, high in (("days", 1, 100_000), ("warmup", 0, 100_000), ("replicates", 1, 10_000),
                            ("budget", 1, 1_000_000), ("seed", 0, 2**63 - 1)):
@@ -155,11 +172,11 @@ def load_targets(path: str | Path) -> TargetsFile:
             if isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high:
                 raise _err(src, key, v, f"an integer in [{low}, {high}]")
             defaults[key] = v
-    for key in ("description", "organisation"):
-        if key in data and not isinstance(data[key], str):
-            raise _err(src, key, data[key], "a string")
-    # fixed parameters
-    fixed = data.get("params", {})
+    return defaults
+
+
+def _fixed_params(src: str, fixed: Any) -> dict[str, Any]:
+    """The [params] table, validated: organisation parameters only, never the management style."""
     if not isinstance(fixed, dict):
         raise _err(src, "params", fixed, "a table of name = value ([params])")
     for name in fixed:
@@ -168,88 +185,94 @@ def load_targets(path: str | Path) -> TargetsFile:
                        "organisation parameters only; the management style comes from SCENARIO "
                        "(calibration never sets " + name + ")")
     try:
-        params = {k: v for k, v in P.validate(fixed, source=f"targets file '{src}' [params]").items() if k in fixed}
+        return {k: v for k, v in P.validate(fixed, source=f"targets file '{src}' [params]").items() if k in fixed}
     except P.ParamError as exc:
         raise CalibrationError(str(exc)) from None
-    # free parameters
-    raw_free = data.get("free")
+
+
+def _free_params(src: str, raw_free: Any, params: dict[str, Any]) -> list[FreeParam]:
+    """The [free] table: at least one parameter, each with a valid search range."""
     if not isinstance(raw_free, dict) or not raw_free:
         raise _err(src, "free", raw_free, "a table of name = [low, high] with at least one parameter ([free])")
-    free = []
-    for name, rng in raw_free.items():
-        fld = f"free.{name}"
-        if name not in P.SCHEMA:
-            close = P.unknown_param_error(name).allowed
-            hint = f" (did you mean '{close}'?)" if close else ""
-            raise _err(src, fld, rng, f"a parameter of `servicesim params`{hint}")
-        if name in FORBIDDEN:
-            raise _err(src, fld, rng, "a parameter outside the management style; calibration fits the "
-                                      f"organisation, never the style ({name} is a management parameter)")
-        if name in params:
-            raise _err(src, fld, rng, f"a parameter not also fixed in [params] ({name} is fixed there)")
-        spec = P.SCHEMA[name]
-        if spec.kind not in ("float", "int"):
-            raise _err(src, fld, rng, f"a numeric parameter ({name} is a {spec.kind}; fix it in [params] instead)")
-        log = False
-        if isinstance(rng, list) and len(rng) == 3 and rng[2] == "log":
-            rng, log = rng[:2], True
-        if not isinstance(rng, list) or len(rng) != 2:
-            raise _err(src, fld, rng, "[low, high] or [low, high, \"log\"]")
-        lo, hi = (_number(src, fld, v) for v in rng)
-        if not lo < hi:
-            raise _err(src, fld, rng, "low < high")
-        if lo < spec.low or hi > spec.high:
-            raise _err(src, fld, rng, f"a range inside the parameter's allowed range [{spec.low}, {spec.high}]")
-        if spec.kind == "int" and (lo != int(lo) or hi != int(hi)):
-            raise _err(src, fld, rng, "integer bounds (the parameter is an integer)")
-        if log and lo <= 0:
-            raise _err(src, fld, rng, "low > 0 on a log scale")
-        free.append(FreeParam(name, lo, hi, spec.kind, log))
-    # sources
-    sources = data.get("sources", {})
-    if not isinstance(sources, dict) or not all(isinstance(v, str) for v in sources.values()):
-        raise _err(src, "sources", sources, "a table of key = \"citation\"")
-    # targets
-    raw = data.get("targets")
+    return [_free_param(src, name, rng, params) for name, rng in raw_free.items()]
+
+
+def _free_param(src: str, name: str, rng: Any, params: dict[str, Any]) -> FreeParam:
+    """One free parameter: a numeric organisation parameter not fixed in [params], searched over
+    [low, high] (optionally on a log scale) inside its allowed range."""
+    fld = f"free.{name}"
+    if name not in P.SCHEMA:
+        close = P.unknown_param_error(name).allowed
+        hint = f" (did you mean '{close}'?)" if close else ""
+        raise _err(src, fld, rng, f"a parameter of `servicesim params`{hint}")
+    if name in FORBIDDEN:
+        raise _err(src, fld, rng, "a parameter outside the management style; calibration fits the "
+                                  f"organisation, never the style ({name} is a management parameter)")
+    if name in params:
+        raise _err(src, fld, rng, f"a parameter not also fixed in [params] ({name} is fixed there)")
+    spec = P.SCHEMA[name]
+    if spec.kind not in ("float", "int"):
+        raise _err(src, fld, rng, f"a numeric parameter ({name} is a {spec.kind}; fix it in [params] instead)")
+    log = False
+    if isinstance(rng, list) and len(rng) == 3 and rng[2] == "log":
+        rng, log = rng[:2], True
+    if not isinstance(rng, list) or len(rng) != 2:
+        raise _err(src, fld, rng, "[low, high] or [low, high, \"log\"]")
+    lo, hi = (_number(src, fld, v) for v in rng)
+    if not lo < hi:
+        raise _err(src, fld, rng, "low < high")
+    if lo < spec.low or hi > spec.high:
+        raise _err(src, fld, rng, f"a range inside the parameter's allowed range [{spec.low}, {spec.high}]")
+    if spec.kind == "int" and (lo != int(lo) or hi != int(hi)):
+        raise _err(src, fld, rng, "integer bounds (the parameter is an integer)")
+    if log and lo <= 0:
+        raise _err(src, fld, rng, "low > 0 on a log scale")
+    return FreeParam(name, lo, hi, spec.kind, log)
+
+
+def _targets(src: str, raw: Any, sources: dict) -> list[Target]:
+    """The [[targets]]: at least one, each metric at most once."""
     if not isinstance(raw, list) or not raw or not all(isinstance(t, dict) for t in raw):
         raise _err(src, "targets", raw, "an array of tables ([[targets]]) with at least one target")
-    targets, seen = [], set()
-    for i, t in enumerate(raw):
-        where = f"targets[{i}]"
-        extra = sorted(set(t) - TARGET_KEYS)
-        if extra:
-            raise _err(src, f"{where}.{extra[0]}", t[extra[0]], "keys " + ", ".join(sorted(TARGET_KEYS)))
-        for key in ("metric", "low", "high", "source"):
-            if key not in t:
-                raise _err(src, f"{where}.{key}", None, f"a {key} is required in every [[targets]]")
-        metric = t["metric"]
-        if metric not in TARGET_METRICS:
-            import difflib
+    seen: set[str] = set()
+    return [_target(src, f"targets[{i}]", t, sources, seen) for i, t in enumerate(raw)]
 
-            close = difflib.get_close_matches(str(metric), TARGET_METRICS, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise _err(src, f"{where}.metric", metric, f"one of {', '.join(TARGET_METRICS)}{hint}")
-        if metric in seen:
-            raise _err(src, f"{where}.metric", metric, "each metric once")
-        seen.add(metric)
-        low = _number(src, f"{where}.low", t["low"])
-        high = _number(src, f"{where}.high", t["high"])
-        if low > high:
-            raise _err(src, f"{where}.high", t["high"], f"a number >= low ({t['low']!r})")
-        source = t["source"]
-        if not isinstance(source, str) or not source.strip():
-            raise _err(src, f"{where}.source", source, "a non-empty key naming the source in docs/CALIBRATION.md")
-        if sources and source not in sources:
-            raise _err(src, f"{where}.source", source, "a key of [sources]: " + ", ".join(sources))
-        weight = _number(src, f"{where}.weight", t.get("weight", 1.0))
-        if weight < 0:
-            raise _err(src, f"{where}.weight", t["weight"], "a number >= 0")
-        note = t.get("note", "")
-        if not isinstance(note, str):
-            raise _err(src, f"{where}.note", note, "a string")
-        targets.append(Target(metric, low, high, source, weight, note))
-    return TargetsFile(path, str(data.get("description", "")), str(data.get("organisation", path.stem)),
-                       params, free, targets, dict(sources), defaults)
+
+def _target(src: str, where: str, t: dict, sources: dict, seen: set[str]) -> Target:
+    """One [[targets]] entry: a known metric not already in ``seen`` (added to it), low <= high,
+    a source named in [sources] (when there is one), a weight >= 0 and an optional note."""
+    extra = sorted(set(t) - TARGET_KEYS)
+    if extra:
+        raise _err(src, f"{where}.{extra[0]}", t[extra[0]], "keys " + ", ".join(sorted(TARGET_KEYS)))
+    for key in ("metric", "low", "high", "source"):
+        if key not in t:
+            raise _err(src, f"{where}.{key}", None, f"a {key} is required in every [[targets]]")
+    metric = t["metric"]
+    if metric not in TARGET_METRICS:
+        import difflib
+
+        close = difflib.get_close_matches(str(metric), TARGET_METRICS, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise _err(src, f"{where}.metric", metric, f"one of {', '.join(TARGET_METRICS)}{hint}")
+    if metric in seen:
+        raise _err(src, f"{where}.metric", metric, "each metric once")
+    seen.add(metric)
+    low = _number(src, f"{where}.low", t["low"])
+    high = _number(src, f"{where}.high", t["high"])
+    if low > high:
+        raise _err(src, f"{where}.high", t["high"], f"a number >= low ({t['low']!r})")
+    source = t["source"]
+    if not isinstance(source, str) or not source.strip():
+        raise _err(src, f"{where}.source", source, "a non-empty key naming the source in docs/CALIBRATION.md")
+    if sources and source not in sources:
+        raise _err(src, f"{where}.source", source, "a key of [sources]: " + ", ".join(sources))
+    weight = _number(src, f"{where}.weight", t.get("weight", 1.0))
+    if weight < 0:
+        raise _err(src, f"{where}.weight", t["weight"], "a number >= 0")
+    note = t.get("note", "")
+    if not isinstance(note, str):
+        raise _err(src, f"{where}.note", note, "a string")
+    return Target(metric, low, high, source, weight, note)
 
 
 # --- patterns from a run ------------------------------------------------------------------------
@@ -448,60 +471,25 @@ def run_calibration(cal: Calibration, *, workers: int = 1, scheduler: str | None
     """Run (or resume) the search into ``cal.out``; write the outputs; return a short account."""
     import optuna
 
-    from .runner import make_executor, run_specs
+    from .runner import make_executor
 
-    manifest = check_directory(cal)
-    cal.out.mkdir(parents=True, exist_ok=True)
-    manifest.update({
-        "fingerprint": cal.fingerprint(), "scenario": cal.scenario_ref, "style": cal.style,
-        "targets": str(cal.targets.path), "days": cal.days, "warmup": cal.warmup,
-        "replicates": cal.replicates, "seed": cal.seed, "budget": cal.budget, "batch": BATCH,
-        "sampler": "optuna TPESampler(multivariate, constant_liar), seeded per batch", "optuna": optuna.__version__,
-    })
-    manifest.setdefault("sessions", []).append({"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "ran": 0})
-    (cal.out / "calibration.json").write_text(json.dumps(manifest, indent=2))
+    _start_session(cal, optuna.__version__)
     study = open_study(cal)
     start = time.perf_counter()
     ran = 0
     say = (lambda text: print(text, file=sys.stderr)) if progress else (lambda text: None)
     with make_executor(workers, scheduler) as (executor, slots):
-        def evaluate(trials: list) -> None:
-            nonlocal ran
-            specs = []
-            for t in trials:
-                specs += _specs(cal, t.number, t.params)
-            sink = _Collect(cal.warmup)
-            run_specs(specs, sink, executor, slots, progress=False)
-            ran += len(specs)
-            for t in trials:
-                runs = [sink.patterns[f"t{t.number:05d}-r{r:04d}"] for r in range(cal.replicates)]
-                values = {m: float(np.nanmean([r[m] for r in runs])) if any(math.isfinite(r[m]) for r in runs)
-                          else math.nan for m in TARGET_METRICS}
-                total, per = cal.distance(values)
-                study._storage.set_trial_user_attr(t._trial_id, "patterns", {
-                    m: [None if not math.isfinite(r[m]) else r[m] for r in runs]
-                    for m in [tg.metric for tg in cal.targets.targets]})
-                study._storage.set_trial_user_attr(t._trial_id, "distances", per)
-                study._storage.set_trial_user_attr(t._trial_id, "off_centre", cal.off_centre(values))
-                study.tell(t.number, total)
-
         # trials asked but never told (an interrupted session): run them with their stored values
         stale = [t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.RUNNING]
         if stale:
             say(f"resuming {len(stale)} unfinished trial(s)")
-            evaluate([_Frozen(study, t) for t in stale])
+            ran += _evaluate(cal, study, [_Frozen(study, t) for t in stale], executor, slots)
         while True:
             done = [t for t in study.get_trials(deepcopy=False) if t.state == optuna.trial.TrialState.COMPLETE]
             if len(done) >= cal.budget:
                 break
-            study.sampler = _sampler(cal, len(done))
-            batch = []
-            for _ in range(min(BATCH, cal.budget - len(done))):
-                trial = study.ask()
-                for f in cal.targets.free:
-                    _suggest(trial, f)
-                batch.append(trial)
-            evaluate(batch)
+            batch = _ask_batch(cal, study, len(done))
+            ran += _evaluate(cal, study, batch, executor, slots)
             best, _ = best_trial(study)
             say(f"trials {len(done) + len(batch)}/{cal.budget}: best distance {best.value:.4g} (trial {best.number})")
     seconds = time.perf_counter() - start
@@ -511,6 +499,57 @@ def run_calibration(cal: Calibration, *, workers: int = 1, scheduler: str | None
     account = write_outputs(cal, study)
     account.update({"runs": ran, "seconds": seconds})
     return account
+
+
+def _start_session(cal: Calibration, optuna_version: str) -> None:
+    """Check ``cal.out``, then write its manifest with the settings and a new, unfinished session."""
+    manifest = check_directory(cal)
+    cal.out.mkdir(parents=True, exist_ok=True)
+    manifest.update({
+        "fingerprint": cal.fingerprint(), "scenario": cal.scenario_ref, "style": cal.style,
+        "targets": str(cal.targets.path), "days": cal.days, "warmup": cal.warmup,
+        "replicates": cal.replicates, "seed": cal.seed, "budget": cal.budget, "batch": BATCH,
+        "sampler": "optuna TPESampler(multivariate, constant_liar), seeded per batch", "optuna": optuna_version,
+    })
+    manifest.setdefault("sessions", []).append({"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "ran": 0})
+    (cal.out / "calibration.json").write_text(json.dumps(manifest, indent=2))
+
+
+def _ask_batch(cal: Calibration, study, completed: int) -> list:
+    """Up to BATCH new trials (never beyond the budget), their free parameters suggested by a
+    sampler seeded for this batch."""
+    study.sampler = _sampler(cal, completed)
+    batch = []
+    for _ in range(min(BATCH, cal.budget - completed)):
+        trial = study.ask()
+        for f in cal.targets.free:
+            _suggest(trial, f)
+        batch.append(trial)
+    return batch
+
+
+def _evaluate(cal: Calibration, study, trials: list, executor, slots) -> int:
+    """Run every replicate of ``trials``, store each trial's patterns and distances, tell the study
+    its score; return the number of runs."""
+    from .runner import run_specs
+
+    specs = []
+    for t in trials:
+        specs += _specs(cal, t.number, t.params)
+    sink = _Collect(cal.warmup)
+    run_specs(specs, sink, executor, slots, progress=False)
+    for t in trials:
+        runs = [sink.patterns[f"t{t.number:05d}-r{r:04d}"] for r in range(cal.replicates)]
+        values = {m: float(np.nanmean([r[m] for r in runs])) if any(math.isfinite(r[m]) for r in runs)
+                  else math.nan for m in TARGET_METRICS}
+        total, per = cal.distance(values)
+        study._storage.set_trial_user_attr(t._trial_id, "patterns", {
+            m: [None if not math.isfinite(r[m]) else r[m] for r in runs]
+            for m in [tg.metric for tg in cal.targets.targets]})
+        study._storage.set_trial_user_attr(t._trial_id, "distances", per)
+        study._storage.set_trial_user_attr(t._trial_id, "off_centre", cal.off_centre(values))
+        study.tell(t.number, total)
+    return len(specs)
 
 
 class _Frozen:

@@ -549,6 +549,25 @@ def Explore():
         ticks.value += 1
         return True
 
+    def reset():
+        return rebuild(None, sim.params)
+
+    def edited():
+        session.explore_edited = True
+
+    choose_preset, restore_preset, on_file = _explore_loaders(session, rebuild, source, uploaded, error, lang)
+    solara.Markdown(f"## {t('explore.title', lang)}")
+    solara.Text(t("explore.hint", lang), classes=["ss-hint"])
+    with solara.Row(classes=["ss-main-row"]):
+        ExploreSidebar(sim, source, uploaded, seed, seed_error, generation, pending, drawer,
+                       choose_preset, restore_preset, on_file, edited, lang)
+        ExploreMain(sim_box, ticks, session, reset, error, colour_by, generation.value, lang)
+
+
+def _explore_loaders(session, rebuild, source, uploaded, error, lang: str):
+    """Explore's callbacks that load a scenario: (choose a preset, restore the chosen preset,
+    load an uploaded file). Each stops the clock and rebuilds the simulation; a problem goes to
+    ``error``."""
     def switch_to(sc, name):
         session.playing.set(False)
         if rebuild(sc, dict(sc.params)) is not False:
@@ -580,64 +599,68 @@ def Explore():
                     uploaded.set(sc.name + ".toml" if not str(sc.name).endswith(".toml") else sc.name)
             guarded(apply, _keep(error.set), lang)()
 
-    def reset():
-        return rebuild(None, sim.params)
+    return choose_preset, restore_preset, on_file
 
-    def edited():
-        session.explore_edited = True
 
+@solara.component
+def ExploreSidebar(sim, source, uploaded, seed, seed_error, generation, pending, drawer,
+                   choose_preset, restore_preset, on_file, edited, lang: str):
+    """Explore's folding side panel: preset or uploaded scenario, seed, pending changes, parameters."""
     known = {n for n, _c, _d in list_scenarios()}
-    solara.Markdown(f"## {t('explore.title', lang)}")
-    solara.Text(t("explore.hint", lang), classes=["ss-hint"])
-    with solara.Row(classes=["ss-main-row"]):
-        with solara.Column(classes=["ss-sidebar"] + (["ss-drawer-open"] if drawer.value else [])):
-            solara.Button(("▾ " if drawer.value else "▸ ") + t("explore.drawer", lang), text=True,
-                          on_click=lambda: drawer.set(not drawer.value), classes=["ss-drawer-toggle"],
-                          style={"text-transform": "none"})
-            with solara.Column(classes=["ss-drawer-body"], gap="4px"):
-                with solara.Row(gap="4px", style={"align-items": "center"}):
-                    solara.v.Select(label=t("common.preset", lang), v_model=source.value, on_v_model=choose_preset,
-                                    items=scenario_items(lang, [("__upload__", uploaded.value or "—")]
-                                                         if uploaded.value else []),
-                                    class_="ss-preset")
-                    solara.Button(icon_name="mdi-restore", icon=True, on_click=restore_preset,
-                                  disabled=source.value not in known, classes=["ss-restore-preset"])
-                with solara.Column(gap="0px"):
-                    if source.value in known:
-                        solara.Text(t(f"scenario.{source.value}.desc", lang), classes=["ss-param-help"])
-                        solara.Text(t("explore.restore_help", lang), classes=["ss-param-help"])
-                ScenarioDrop(t("common.drop_or_choose", lang), t("common.choose_file", lang), on_file,
-                             classes=["ss-upload"])
-                with solara.Column(gap="0px"):
-                    if uploaded.value and source.value == "__upload__":
-                        solara.Text(t("common.loaded_file", lang, name=uploaded.value), classes=["ss-param-help",
-                                                                                               "ss-loaded-file"])
-                IntField("field.seed", seed.value, seed.set, 0, SEED_MAX, lang, classes=["ss-seed"],
-                         on_error=seed_error.set, reset_token=generation.value)
-                solara.Text(t("common.seed_help", lang) + " ⟲ " + t("params.reset_only", lang),
-                            classes=["ss-param-help"])
-                with solara.Column(gap="0px"):
-                    if pending.value:
-                        solara.Warning(tn("params.pending", len(pending.value), lang, n=len(pending.value)),
-                                       dense=True, classes=["ss-pending"])
-                solara.Markdown(f"#### {t('params.title', lang)}")
-                ParamPanel(sim, generation.value, pending.set, lang, on_edit=edited)
-        with solara.Column(classes=["ss-main-col"]):
+    with solara.Column(classes=["ss-sidebar"] + (["ss-drawer-open"] if drawer.value else [])):
+        solara.Button(("▾ " if drawer.value else "▸ ") + t("explore.drawer", lang), text=True,
+                      on_click=lambda: drawer.set(not drawer.value), classes=["ss-drawer-toggle"],
+                      style={"text-transform": "none"})
+        with solara.Column(classes=["ss-drawer-body"], gap="4px"):
+            with solara.Row(gap="4px", style={"align-items": "center"}):
+                solara.v.Select(label=t("common.preset", lang), v_model=source.value, on_v_model=choose_preset,
+                                items=scenario_items(lang, [("__upload__", uploaded.value or "—")]
+                                                     if uploaded.value else []),
+                                class_="ss-preset")
+                solara.Button(icon_name="mdi-restore", icon=True, on_click=restore_preset,
+                              disabled=source.value not in known, classes=["ss-restore-preset"])
             with solara.Column(gap="0px"):
-                if error.value:
-                    solara.Error(error.value, classes=["ss-error"])
-            DayControls(sim_box, ticks, session.playing, reset, lang, error)
-            InterventionBar(sim_box, ticks, lang, generation.value, session.debounce)
-            with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-                solara.Text(t("explore.colour_by", lang))
-                solara.ToggleButtonsSingle(value=colour_by.value, on_value=colour_by.set, classes=["ss-colour-by"],
-                                           children=[solara.Button(t(f"explore.colour.{c}", lang), value=c)
-                                                     for c in charts.COLOUR_BY])
-            ExploreLive(sim_box, ticks, colour_by.value, lang)
-            Exports(lambda: sim.csv(lang),
-                    lambda: charts.to_png(charts.series_figure(
-                        [(side_name(sim, lang), sim.frame())], markers_for(sim, lang), lang)),
-                    "servicesim-explore", lang)
+                if source.value in known:
+                    solara.Text(t(f"scenario.{source.value}.desc", lang), classes=["ss-param-help"])
+                    solara.Text(t("explore.restore_help", lang), classes=["ss-param-help"])
+            ScenarioDrop(t("common.drop_or_choose", lang), t("common.choose_file", lang), on_file,
+                         classes=["ss-upload"])
+            with solara.Column(gap="0px"):
+                if uploaded.value and source.value == "__upload__":
+                    solara.Text(t("common.loaded_file", lang, name=uploaded.value), classes=["ss-param-help",
+                                                                                           "ss-loaded-file"])
+            IntField("field.seed", seed.value, seed.set, 0, SEED_MAX, lang, classes=["ss-seed"],
+                     on_error=seed_error.set, reset_token=generation.value)
+            solara.Text(t("common.seed_help", lang) + " ⟲ " + t("params.reset_only", lang),
+                        classes=["ss-param-help"])
+            with solara.Column(gap="0px"):
+                if pending.value:
+                    solara.Warning(tn("params.pending", len(pending.value), lang, n=len(pending.value)),
+                                   dense=True, classes=["ss-pending"])
+            solara.Markdown(f"#### {t('params.title', lang)}")
+            ParamPanel(sim, generation.value, pending.set, lang, on_edit=edited)
+
+
+@solara.component
+def ExploreMain(sim_box, ticks, session, reset, error, colour_by, generation: int, lang: str):
+    """Explore's main column: errors, day controls, interventions, colour choice, live drawings, exports."""
+    sim: Simulation = sim_box["sim"]
+    with solara.Column(classes=["ss-main-col"]):
+        with solara.Column(gap="0px"):
+            if error.value:
+                solara.Error(error.value, classes=["ss-error"])
+        DayControls(sim_box, ticks, session.playing, reset, lang, error)
+        InterventionBar(sim_box, ticks, lang, generation, session.debounce)
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+            solara.Text(t("explore.colour_by", lang))
+            solara.ToggleButtonsSingle(value=colour_by.value, on_value=colour_by.set, classes=["ss-colour-by"],
+                                       children=[solara.Button(t(f"explore.colour.{c}", lang), value=c)
+                                                 for c in charts.COLOUR_BY])
+        ExploreLive(sim_box, ticks, colour_by.value, lang)
+        Exports(lambda: sim.csv(lang),
+                lambda: charts.to_png(charts.series_figure(
+                    [(side_name(sim, lang), sim.frame())], markers_for(sim, lang), lang)),
+                "servicesim-explore", lang)
 
 
 @solara.component
@@ -796,16 +819,6 @@ def Compare():
     generation = solara.use_reactive(0)
     edits = solara.use_reactive(0)
 
-    def resolve(value):
-        if value == "__explore__":
-            ex = session.explore
-            from dataclasses import replace
-
-            base = str(ex.scenario.name)
-            edited = session.explore_edited or dict(ex.params) != dict(ex.scenario.params)
-            return replace(ex.scenario, params=dict(ex.params), name=base + (EDITED if edited else ""))
-        return load_preset(value)
-
     def switch_side(side, sc, name):
         if seed_error.value:
             error.set(seed_error.value)
@@ -816,6 +829,52 @@ def Compare():
         error.set(None)
         generation.set(generation.value + 1)
         ticks.value += 1
+
+    def reset():
+        if seed_error.value:
+            error.set(seed_error.value)
+            return False
+        pair.reset(seed=seed.value)
+        error.set(None)
+        generation.set(generation.value + 1)
+        return True
+
+    def edited():
+        edits.set(edits.value + 1)      # the side names say "(edited)"; the curves' legend too
+        ticks.value += 1
+
+    _ = edits.value  # read to subscribe: re-render when a side is edited
+    choose, upload = _compare_loaders(session, switch_side, error, lang)
+    solara.Markdown(f"## {t('compare.title', lang)}")
+    solara.Text(t("compare.hint", lang), classes=["ss-hint"])
+    # the sides' names are worked out here, not in CompareSides: an edit changes them, not its other props
+    CompareSides(pair, names.value, (side_name(pair.a, lang), side_name(pair.b, lang)), choose, upload, seed,
+                 seed_error, generation.value, ticks, session.debounce, edited, lang)
+    with solara.Column(gap="0px"):
+        if error.value:
+            solara.Error(error.value, classes=["ss-error"])
+    CompareControls(pair, ticks, session.compare_playing, reset, lang, error)
+    CompareLive(pair, ticks, lang)
+    Exports(lambda: pair.csv(lang),
+            lambda: charts.to_png(charts.series_figure(
+                [(f"A — {side_name(pair.a, lang)}", pair.a.frame()),
+                 (f"B — {side_name(pair.b, lang)}", pair.b.frame())],
+                [], lang)),
+            "servicesim-compare", lang)
+
+
+def _compare_loaders(session, switch_side, error, lang: str):
+    """Compare's callback makers, each for side "a" or "b": (choose a preset or Explore's
+    scenario, load an uploaded file). A problem goes to ``error``."""
+    def resolve(value):
+        if value == "__explore__":
+            ex = session.explore
+            from dataclasses import replace
+
+            base = str(ex.scenario.name)
+            edited = session.explore_edited or dict(ex.params) != dict(ex.scenario.params)
+            return replace(ex.scenario, params=dict(ex.params), name=base + (EDITED if edited else ""))
+        return load_preset(value)
 
     def choose(side):
         def set_value(value):
@@ -834,45 +893,26 @@ def Compare():
                 guarded(lambda: switch_side(side, sc, "__upload__"), _keep(error.set), lang)()
         return on_file
 
-    def reset():
-        if seed_error.value:
-            error.set(seed_error.value)
-            return False
-        pair.reset(seed=seed.value)
-        error.set(None)
-        generation.set(generation.value + 1)
-        return True
+    return choose, upload
 
-    def edited():
-        edits.set(edits.value + 1)      # the side names say "(edited)"; the curves' legend too
-        ticks.value += 1
 
-    _ = edits.value  # read to subscribe: re-render when a side is edited
-    solara.Markdown(f"## {t('compare.title', lang)}")
-    solara.Text(t("compare.hint", lang), classes=["ss-hint"])
+@solara.component
+def CompareSides(pair: Pair, names: dict, shown: tuple[str, str], choose, upload, seed, seed_error, generation: int,
+                 ticks, debounce: Debounce, edited, lang: str):
+    """The two side pickers (each with its lab) and the shared seed; ``names`` are the sides' chosen
+    presets, ``shown`` their names as displayed (with "(edited)")."""
     known = {n for n, _c, _d in list_scenarios()} | {"__explore__", "__upload__"}
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        SidePicker(t("compare.side_a", lang), names.value["a"] if names.value["a"] in known else "__upload__",
-                   choose("a"), upload("a"), lang, "ss-side-a", side_name(pair.a, lang),
-                   lab=lambda: SideLab(pair.a, "a", ticks, generation.value, session.debounce, lang, on_edit=edited))
-        SidePicker(t("compare.side_b", lang), names.value["b"] if names.value["b"] in known else "__upload__",
-                   choose("b"), upload("b"), lang, "ss-side-b", side_name(pair.b, lang),
-                   lab=lambda: SideLab(pair.b, "b", ticks, generation.value, session.debounce, lang, on_edit=edited))
+        SidePicker(t("compare.side_a", lang), names["a"] if names["a"] in known else "__upload__",
+                   choose("a"), upload("a"), lang, "ss-side-a", shown[0],
+                   lab=lambda: SideLab(pair.a, "a", ticks, generation, debounce, lang, on_edit=edited))
+        SidePicker(t("compare.side_b", lang), names["b"] if names["b"] in known else "__upload__",
+                   choose("b"), upload("b"), lang, "ss-side-b", shown[1],
+                   lab=lambda: SideLab(pair.b, "b", ticks, generation, debounce, lang, on_edit=edited))
         with solara.Column(classes=["ss-side-picker"], style={"min-width": "200px"}):
             IntField("field.seed", seed.value, seed.set, 0, SEED_MAX, lang, classes=["ss-compare-seed"],
-                     on_error=seed_error.set, reset_token=generation.value)
+                     on_error=seed_error.set, reset_token=generation)
             solara.Text(t("common.seed_help", lang), classes=["ss-param-help"])
-    with solara.Column(gap="0px"):
-        if error.value:
-            solara.Error(error.value, classes=["ss-error"])
-    CompareControls(pair, ticks, session.compare_playing, reset, lang, error)
-    CompareLive(pair, ticks, lang)
-    Exports(lambda: pair.csv(lang),
-            lambda: charts.to_png(charts.series_figure(
-                [(f"A — {side_name(pair.a, lang)}", pair.a.frame()),
-                 (f"B — {side_name(pair.b, lang)}", pair.b.frame())],
-                [], lang)),
-            "servicesim-compare", lang)
 
 
 @solara.component
@@ -895,6 +935,24 @@ def Journey():
     typed_error = solara.use_reactive(None)
     note = solara.use_reactive(None)
     model = sim.model
+    solara.Markdown(f"## {t('journey.title', lang)}")
+    solara.Text(t("journey.hint", lang), classes=["ss-hint"])
+    if model.day == 0:
+        solara.Info(t("journey.no_model", lang), classes=["ss-journey-empty"])
+        return
+    solara.Text(f"{side_name(sim, lang)} — {t('common.day', lang, day=model.day)}", classes=["ss-journey-model"])
+    _journey_request_picker(sim, chosen, typed, typed_error, note, lang)
+    with solara.Column(gap="0px"):
+        if note.value:
+            solara.Info(note.value, classes=["ss-journey-note"])
+    if chosen.value is not None:
+        _journey_details(sim, chosen.value, lang)
+
+
+def _journey_request_picker(sim: Simulation, chosen, typed, typed_error, note, lang: str) -> None:
+    """Journey's ways to pick a request (drawn into the calling component, no hooks here): the latest
+    unhappy customer, a typed number, or one of the recent requests."""
+    model = sim.model
 
     def latest_unhappy():
         with sim.lock:
@@ -914,12 +972,6 @@ def Journey():
         note.set(None)
         chosen.set(int(typed.value))
 
-    solara.Markdown(f"## {t('journey.title', lang)}")
-    solara.Text(t("journey.hint", lang), classes=["ss-hint"])
-    if model.day == 0:
-        solara.Info(t("journey.no_model", lang), classes=["ss-journey-empty"])
-        return
-    solara.Text(f"{side_name(sim, lang)} — {t('common.day', lang, day=model.day)}", classes=["ss-journey-model"])
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.Button(t("journey.latest_unhappy", lang), icon_name="mdi-emoticon-sad-outline",
                       on_click=guarded(latest_unhappy, _keep(note.set), lang), color="primary",
@@ -938,12 +990,12 @@ def Journey():
                               style={"text-transform": "none"},
                               on_click=(lambda r=rid: (typed.set(r), note.set(None), chosen.set(r))),
                               classes=["ss-recent"])
-    with solara.Column(gap="0px"):
-        if note.value:
-            solara.Info(note.value, classes=["ss-journey-note"])
-    if chosen.value is None:
-        return
-    rid = chosen.value
+
+
+def _journey_details(sim: Simulation, rid: int, lang: str) -> None:
+    """One request's path, event by event, and why its customer judged it so (drawn into the
+    calling component, no hooks here)."""
+    model = sim.model
     with sim.lock:
         events = model.journey(rid)
         outcome = model.outcome(rid)
