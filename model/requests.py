@@ -137,7 +137,9 @@ class DayTally:
               "score_served", "fit_sum", "wait_pen", "people_pen", "error_pen", "mood_eff", "gesture_eff",
               "expectation_sum", "slope_sum", "wrong",
               # approvals and money
-              "approvals_demanded", "approval_capacity", "extra_supervisors", "concessions", "by_rule")
+              "approvals_demanded", "approval_capacity", "extra_supervisors", "concessions", "by_rule",
+              # the front line's workload: requests taken against what present staff could take
+              "front_taken", "front_capacity")
 
     def __init__(self, n_teams: int):
         for f in self.FIELDS:
@@ -262,6 +264,8 @@ class ServiceChain:
         demand = np.bincount(pool["team"][queue], minlength=org.n_teams)
         team_cap = np.bincount(org.team[front], weights=cap, minlength=org.n_teams)
         people.load[front] = (demand / np.maximum(team_cap, 1e-9))[org.team[front]]
+        self.tally.front_taken += len(served)
+        self.tally.front_capacity += float(cap.sum())
         if len(served) == 0:
             return
         n = len(served)

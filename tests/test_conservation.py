@@ -42,3 +42,13 @@ def test_conservation_under_stress_and_interventions():
         abandoned += r["requests_abandoned"]
         assert arrived == resolved + abandoned + len(m.chain.pool)
     assert abandoned > 0 and resolved > 0
+
+
+def test_front_line_occupancy_follows_demand():
+    """Occupancy = requests taken at the front / what present front staff could take: it rises with
+    demand and cannot exceed what there is capacity for (up to the stochastic rounding of capacity)."""
+    from servicesim.model import simulate
+
+    quiet = simulate("situational", seed=2, days=30, overrides={"teams": 3, "request_rate": 0.02}).summary
+    busy = simulate("situational", seed=2, days=30, overrides={"teams": 3, "request_rate": 0.2}).summary
+    assert 0.0 < quiet["front_occupancy"] < busy["front_occupancy"] <= 1.05
