@@ -34,7 +34,7 @@ class CustomerBase:
     """The customers, as arrays; room for growth is pre-allocated."""
 
     def __init__(self, p: dict, n_teams: int, team_size: int, rng: np.random.Generator, key: int = 0):
-        self.rng, self.key = rng, key
+        self.key = key
         self.initial = int(p["customers_per_front"]) * n_teams * team_size
         room = self.initial * 2
         self.team = np.repeat(np.arange(n_teams, dtype=np.int32), room // n_teams + 1)[:room]

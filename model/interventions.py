@@ -28,16 +28,19 @@ def _o(name, meaning, unit, default, low, high, kind="float") -> Param:
 
 
 # --- effects: each takes the running model and the intervention's options --------------------------
-def _training_programme(model: ServiceModel, o: Mapping[str, Any]) -> None:
-    people = model.people
-    people.extra_training += o["intensity"]
-    model.until(o["duration"], lambda: setattr(people, "extra_training", people.extra_training - o["intensity"]))
+def _programme(attribute: str):
+    """A programme that adds its ``intensity`` to the people's ``attribute`` effort while it runs."""
+
+    def apply(model: ServiceModel, o: Mapping[str, Any]) -> None:
+        people = model.people
+        setattr(people, attribute, getattr(people, attribute) + o["intensity"])
+        model.until(o["duration"], lambda: setattr(people, attribute, getattr(people, attribute) - o["intensity"]))
+
+    return apply
 
 
-def _recognition_programme(model: ServiceModel, o: Mapping[str, Any]) -> None:
-    people = model.people
-    people.extra_recognition += o["intensity"]
-    model.until(o["duration"], lambda: setattr(people, "extra_recognition", people.extra_recognition - o["intensity"]))
+_training_programme = _programme("extra_training")
+_recognition_programme = _programme("extra_recognition")
 
 
 def _mystery_customer(model: ServiceModel, o: Mapping[str, Any]) -> None:

@@ -208,8 +208,8 @@ class ServiceModel(mesa.Model):
         churned_today = self.customers.churned_total - self._churned_before
         self._churned_before = self.customers.churned_total
         self.churned_counted += churned_today
-        training = np.minimum(1.0, ppl.style_of("training") + ppl.extra_training)
-        cash = money.account(self.p, org.role, self.customers.count, t, training, ppl.present, ppl.hires_today)
+        cash = money.account(self.p, org.role, self.customers.count, t, ppl.training_effort(), ppl.present,
+                             ppl.hires_today)
         for k in self.money_total:
             self.money_total[k] += getattr(cash, k)
         self.records.append({

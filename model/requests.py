@@ -311,7 +311,7 @@ class ServiceChain:
         fit = np.where(~novel, routine_fit(p, skill, cx, procedure),
                        np.where(bound, standard_answer_fit(p, skill, cx), improvised_fit(p, skill, know, align, cx)))
         w = p["pace_quality_weight"]
-        fit = fit * (1.0 - w + w * people.pace[emp]) + p["effort_care"] * people.effort(p)[emp]
+        fit = fit * (1.0 - w + w * people.pace[emp]) + p["effort_care"] * people.effort()[emp]
         fit = fit + rng.normal(0.0, 1.0, len(served)) * answer_noise(p, novel, bound, procedure)
         # a decision taken on one's own: authority used beyond one's judgement is costly and error-prone
         # (routine cases are decided by the book as far as the procedure binds; a standard answer grants nothing)

@@ -97,7 +97,7 @@ class Workforce:
 
     def __init__(self, p: dict, org: Organisation, rng: np.random.Generator, key: int = 0):
         n = org.size
-        self.org, self.rng, self.key = org, rng, key
+        self.org, self.key = org, key
         self.role = org.role
         self.front_mask = org.role == FRONT
         self.skill = np.clip(rng.normal(p["initial_skill"], 0.12, n), 0.02, 0.98)
@@ -166,20 +166,28 @@ class Workforce:
         return np.clip(0.5 + p["mood_engagement_weight"] * (self.engagement - 0.55)
                        - p["mood_stress_weight"] * (self.stress - 0.3), 0.0, 1.0)
 
-    def effort(self, p: dict) -> np.ndarray:
+    def effort(self) -> np.ndarray:
         """Discretionary effort: engaged people work faster and with more care (C4)."""
         return self.engagement - 0.6
 
+    def training_effort(self) -> np.ndarray:
+        """The training each position receives: its manager's effort plus any programme, at most a full one."""
+        return np.minimum(1.0, self.style_of("training") + self.extra_training)
+
+    def recognition_effort(self) -> np.ndarray:
+        """The recognition each position receives: its manager's plus any programme, at most full."""
+        return np.minimum(1.0, self.style_of("recognition") + self.extra_recognition)
+
     def off_floor(self, p: dict) -> np.ndarray:
         """Share of today each person spends in training or being coached, away from the work."""
-        training = np.minimum(1.0, self.style_of("training") + self.extra_training)
-        return p["training_time"] * training + p["coaching_time"] * self.style_of("coaching") * self.coach_time
+        return (p["training_time"] * self.training_effort()
+                + p["coaching_time"] * self.style_of("coaching") * self.coach_time)
 
     def capacity(self, p: dict, base: float) -> np.ndarray:
         """Requests (front) or hand-offs (back) each position can take today."""
         w = p["capacity_skill_weight"]
-        speed = (1.0 - w + w * self.skill) * (1.0 - p["monitoring_cost"] * self.style_of("micromanagement"))
-        speed *= np.maximum(0.2, 1.0 + p["effort_speed"] * self.effort(p)) * (1.0 - self.off_floor(p))
+        speed = (1.0 - w + w * self.skill) * (1.0 - p["monitoring_cost"] * self.now_micro)
+        speed *= np.maximum(0.2, 1.0 + p["effort_speed"] * self.effort()) * (1.0 - self.off_floor(p))
         return base * speed / self.pace * self.present
 
     def accuracy(self, p: dict) -> np.ndarray:
@@ -213,7 +221,7 @@ class Workforce:
         experience = p["learning_rate"] * np.minimum(self.handled / cap, 1.5)
         free = self.autonomy(p) * (1.0 - p["micromanagement_training_block"] * self.style_of("micromanagement"))
         applicable = 1.0 - (1.0 - free) * (1.0 - p["procedural_training"] * self.style_of("procedure_adherence"))
-        training = p["training_effect"] * np.minimum(1.0, self.style_of("training") + self.extra_training) * applicable
+        training = p["training_effect"] * self.training_effort() * applicable
         # managers swamped by approvals do not coach
         self.coach_time = np.clip(1.0 - mgr_busy[self._boss_or_self], 0.0, 1.0)
         self.coach_time[self.org.managers] = 1.0
@@ -237,7 +245,7 @@ class Workforce:
         """Stress follows pressure and incidents; engagement follows autonomy fit, success,
         recognition, culture, micromanagement and stress (C7, C10, C5)."""
         micro = self.style_of("micromanagement")
-        recog = np.minimum(1.0, self.style_of("recognition") + self.extra_recognition)
+        recog = self.recognition_effort()
         pressure = np.tanh(np.maximum(self.load - p["pressure_threshold"], 0.0))
         stress_target = (0.1 + p["stress_pressure_weight"] * pressure + p["payroll_stress"] * (self.payroll_issue > 0)
                          + p["stress_micromanagement_weight"] * micro - p["stress_recognition_relief"] * recog)
@@ -272,7 +280,7 @@ class Workforce:
         act exist, reinforced by recognition, and eroded by slogans practice contradicts (C5).
         A manager whose example falls below a person's alignment pulls it down, more weakly."""
         emph, cons = self.style_of("values_emphasis"), self.lived_consistency()
-        recog = np.minimum(1.0, self.style_of("recognition") + self.extra_recognition)
+        recog = self.recognition_effort()
         a = self.alignment
         diffusion = p["culture_diffusion"] * (self.org.peers @ a - a) * (self.role != MANAGER)
         floor = p["culture_means_floor"]
