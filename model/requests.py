@@ -139,7 +139,10 @@ class DayTally:
               # approvals and money
               "approvals_demanded", "approval_capacity", "extra_supervisors", "concessions", "by_rule",
               # the front line's workload: requests taken against what present staff could take
-              "front_taken", "front_capacity")
+              "front_taken", "front_capacity",
+              # as benchmarks count them: requests a manager took over (the customer dealt with them),
+              # and requests settled for good at the first contact in the customer's eyes
+              "referred", "settled_first")
 
     def __init__(self, n_teams: int):
         for f in self.FIELDS:
@@ -523,6 +526,10 @@ class ServiceChain:
         t.resolved += len(done)
         t.abandoned += len(idx) - len(done)
         t.fcr += int(first.sum())
+        # the customer's view (SQM's FCR): no need to come back — no error reached them and the answer fits,
+        # whatever the back office did behind the scenes
+        t.settled_first += int(((errors[s] == 0) & (terms["fit"][s] >= WRONG_FIT)).sum())
+        t.referred += int((pool["people"][idx] > 0).sum())
         t.resolution_days += float(wait[s].sum())
         t.escalations += float(pool["escalations"][idx].sum())
         t.people += float(people_n[s].sum())

@@ -106,7 +106,7 @@ def supervise(proc: subprocess.Popen, grace: float = 10.0) -> int:
 
 
 #: The smallest limits accepted: every shipped preset must fit.
-MIN_EMPLOYEES, MIN_CUSTOMERS = 200, 20_000
+MIN_EMPLOYEES, MIN_CUSTOMERS = 200, 350_000
 
 
 def register(subparsers) -> None:
@@ -120,7 +120,7 @@ def register(subparsers) -> None:
                    help="largest organisation one browser session may build, in employees (default 1000; "
                         "the organisation's size is teams × team size plus back office, payroll and managers)")
     p.add_argument("--max-customers", default=None,
-                   help="largest customer base one session may build (default 40000); requests a day are "
+                   help="largest customer base one session may build (default 400000; the calibrated presets have 170000-320000); requests a day are "
                         "bounded at a fifth of it")
     p.add_argument("--dev", action="store_true", help="development mode (auto-reload, detailed errors)")
     p.set_defaults(handler=cmd_ui)
