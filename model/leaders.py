@@ -61,8 +61,7 @@ class Styles:
         self.control = np.zeros(n)
         self.seen = np.full(n, np.nan)
         self.norm = np.full(n, np.nan)
-        self._seen = (np.zeros(n), np.zeros(n), self.seen)
-        self._norm = (np.zeros(n), np.zeros(n), self.norm)
+        self._seen_total, self._seen_weight = np.zeros(n), np.zeros(n)
         self.enrolled = np.zeros(n, dtype=bool)
         self.away = np.zeros(n)
         self.programme_rate = np.zeros(n)
@@ -151,14 +150,19 @@ class Styles:
             share[level] = np.where(ks > 0, sums / np.maximum(ks, 1), np.nan)
         self.pressure = pressure
         self.span = float(p["control_span"])
-        # both are recency-weighted means of what the manager has seen so far (weights normalised over
-        # the days seen, so that the first days do not fix what it is used to)
+        # what it sees: a recency-weighted mean of the days seen so far (weights normalised over them);
+        # what it is used to: formed once it has seen its team for a while (its recent view then weighs
+        # 95 % of what it knows), then following what it sees with a long memory
         fresh = ~np.isnan(share)
-        x = np.where(fresh, share, 0.0)
-        for (total, weight, value), keep in ((self._seen, p["failure_memory"]), (self._norm, p["failure_norm_memory"])):
-            total[fresh] = keep * total[fresh] + (1.0 - keep) * x[fresh]
-            weight[fresh] = keep * weight[fresh] + (1.0 - keep)
-            np.divide(total, weight, out=value, where=weight > 0)
+        keep = p["failure_memory"]
+        self._seen_total[fresh] = keep * self._seen_total[fresh] + (1.0 - keep) * share[fresh]
+        self._seen_weight[fresh] = keep * self._seen_weight[fresh] + (1.0 - keep)
+        np.divide(self._seen_total, self._seen_weight, out=self.seen, where=self._seen_weight > 0)
+        formed = ~np.isnan(self.norm)
+        keep = p["failure_norm_memory"]
+        self.norm[formed & fresh] = keep * self.norm[formed & fresh] + (1.0 - keep) * self.seen[formed & fresh]
+        ready = ~formed & (self._seen_weight >= 0.95)
+        self.norm[ready] = self.seen[ready]
         top = boss < 0
         self.boss_adoption = np.where(top, 1.0, self.adoption[self._boss])
         self.boss_coaching = np.where(top, 0.0, self.current["coaching"][self._boss])

@@ -46,14 +46,22 @@ class ServiceModel(mesa.Model):
     Args:
         params: parameter values (validated against the schema; missing ones take their defaults).
         interventions: interventions scheduled by day (see :mod:`~servicesim.model.interventions`).
-        seed: all randomness comes from it.
+        seed: all randomness comes from it (``rng``, or a Mesa scenario's ``rng``, as Mesa's tools pass it).
         record_journeys: keep every request's journey (for tracing one).
         **values: parameters by name (every name of ``servicesim params``), as Mesa's ``batch_run``
             and ``SolaraViz`` pass them (they override ``params``).
     """
 
     def __init__(self, params: Mapping[str, Any] | None = None, *, interventions: Iterable[Intervention] = (),
-                 seed: int | None = None, record_journeys: bool = False, **values: Any):
+                 seed: int | None = None, record_journeys: bool = False, rng: int | None = None,
+                 scenario: Any = None, **values: Any):
+        # Mesa's tools may name the seed ``rng`` or pass it inside one of Mesa's own scenarios (SolaraViz's reset)
+        if seed is None:
+            seed = rng if rng is not None else getattr(scenario, "rng", None)
+        if isinstance(seed, str) and seed.strip().isdigit():       # a seed typed in a browser field
+            seed = int(seed)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise ParamError(f"seed {seed!r} is not allowed; allowed: an integer or nothing", name="seed", value=seed)
         super().__init__(rng=seed)
         self.seed_value = seed
         self.p = P.validate({**(params or {}), **values})
