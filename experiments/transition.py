@@ -78,10 +78,18 @@ def summarise(reps: pd.DataFrame) -> dict:
     return out
 
 
+def start_day(exp: dict, arm: str, default: int) -> int:
+    """The day an arm's change starts: its first intervention (a programme before the switch counts)."""
+    days = [int(iv["day"]) for a in exp["arms"] if a["name"] == arm for iv in a.get("interventions", [])]
+    return min(days) if days else default
+
+
 def compute(daily: pd.DataFrame, exp: dict, *, stay: str, day: int, metrics=METRICS) -> dict:
-    """{metric: {arm: summary}} for every switching arm present in ``daily``."""
+    """{metric: {arm: summary}} for every switching arm present in ``daily``, each measured from the
+    day its change starts (its first intervention)."""
     arms = [a for a in switching_arms(exp, stay) if a in set(daily["arm"])]
-    return {m: {a: summarise(per_replicate(daily, switch=a, stay=stay, day=day, metric=m)) for a in arms}
+    return {m: {a: summarise(per_replicate(daily, switch=a, stay=stay, day=start_day(exp, a, day), metric=m))
+                for a in arms}
             for m in metrics if m in daily}
 
 
@@ -144,7 +152,8 @@ def render(r, daily: pd.DataFrame, exp: dict, tr: dict) -> None:
     if not result:
         return
     r.add("## The transition, arm by arm", "",
-          f"Each arm that changes something mid-run against `{stay}`, paired by replicate. Per replicate: "
+          f"Each arm that changes something mid-run against `{stay}`, paired by replicate, from the day its "
+          "change starts (its first intervention: a leadership programme before the switch counts). Per replicate: "
           f"the **dip depth** is the lowest {SMOOTH}-day mean of the daily difference after the switch; the "
           f"**dip length** the working days until that difference is >= 0 for good; **recovery** the working "
           f"days until the arm's own {SMOOTH}-day level is back at its mean over the {BEFORE} days before the "
