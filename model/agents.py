@@ -151,7 +151,7 @@ class Manager(Employee):
         s, i, p = self.model.people.styles, self.position, self.model.p
         if s.enrolled[i]:
             self.learn_in_programme(s, i)
-        if s.change[i] > 1e-9:
+        if s.pending[i]:
             self.adopt(s, i, p)
         self.react(s, i, p)
 

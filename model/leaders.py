@@ -70,6 +70,7 @@ class Styles:
         self.boss_adoption = np.ones(n)
         self.boss_coaching = np.zeros(n)
         self.change = np.zeros(n)             # size of the change of decision rights under way (0: none)
+        self.pending = np.zeros(n, dtype=bool)  # the announced style differs from the habit: something to adopt
         self.lived = np.zeros(n)
         self.ambiguity = np.zeros(n)
         boss = org.boss
@@ -190,6 +191,7 @@ class Styles:
         self.lived[m] = self.current["consistency"][m] * (1.0 - np.minimum(1.0, 2.0 * gap))
         change = np.mean([np.abs(self.target[k][m] - self.habit[k][m]) for k in DECISION_RIGHTS], axis=0)
         self.change[m] = change
+        self.pending = np.max([np.abs(self.target[k] - self.habit[k]) for k in NUMERIC_STYLE_PARAMS], axis=0) > 1e-9
         boss = self._boss
         mixed = np.mean([np.abs(self.current[k][m] - self.current[k][boss]) for k in DECISION_RIGHTS], axis=0)
         self.ambiguity[m] = np.clip(4.0 * a * (1.0 - a) * change + mixed, 0.0, 1.0)

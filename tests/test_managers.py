@@ -152,3 +152,17 @@ def test_a_bad_leadership_programme_option_is_one_line():
     m = ServiceModel.from_scenario("bersin", seed=5, **SMALL)
     with pytest.raises(ParamError, match=r"'share'.*2.0 is out of range; allowed: a number in \[0.0, 1.0\]"):
         m.intervene("leadership_programme", share=2)
+
+
+def test_a_change_of_practices_alone_is_adopted_too():
+    """Announcing values and practices while keeping the control structure: managers still learn the
+    new practices (training, coaching) at their own pace, and their decision rights do not move."""
+    m = ServiceModel.from_scenario("hierarchical", seed=6, **SMALL)
+    m.run(5)
+    before = m.employee(int(m.org.team_manager[0])).style()
+    m.intervene("style_change", values={"values_emphasis": 0.9, "training": 0.7, "coaching": 0.5},
+                transition_days=20)
+    m.run(60)
+    after = np.mean([m.employee(int(i)).style()["training"] for i in m.org.team_manager])
+    assert after > before["training"] + 0.3
+    assert m.daily_frame()["delegation_practised"].iloc[-1] < 0.3
