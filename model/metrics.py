@@ -51,6 +51,12 @@ _METRICS = [
     Metric("contacts_per_customer_year", "Contacts per customer", "per year", None),
     Metric("knowledge", "Local customer knowledge (front office)", "0-1", True),
     Metric("employees", "Employees", "people", None),
+    # leadership: managers who adopt, resist and react, and what the front line lives under them
+    Metric("manager_adoption", "Managers' adoption of the announced style", "0-1", None),
+    Metric("manager_control", "Control tightened by team managers (below 0: loosened)", "coefficient", None),
+    Metric("delegation_practised", "Delegation the front line lives under", "0-1", None),
+    Metric("trust", "Front line's trust in their manager", "0-1", True),
+    Metric("discretion", "Front line's practice at deciding", "0-1", True),
     # the terms of served customers' judgements (decomposition of satisfaction gaps)
     Metric("abandon_share", "Requests abandoned", "share", False),
     Metric("csat_served", "Satisfaction of customers served", "1-5", True),

@@ -20,6 +20,7 @@ GROUPS = {
     "customers": "Customer expectations, loyalty and word of mouth",
     "structure": "Management style, structure block: decision rights, approvals, procedures",
     "practices": "Management style, people-practices block: values, example, recognition, training, coaching",
+    "leaders": "Managers as people: how they adopt a new style, resist it and react to what they see",
     "employees": "People: learning, engagement, stress, culture, turnover",
     "backoffice": "Back office and internal service",
     "money": "Money: revenue, salaries, concessions, recruitment (unit: one front-line salary-day)",
@@ -151,6 +152,10 @@ _PARAMS: list[Param] = [
     _p("training", "Training effort: share of the maximal programme delivered", "0-1", 0.3, 0.0, 1.0, "practices"),
     _p("coaching", "Coaching effort by managers", "0-1", 0.3, 0.0, 1.0, "practices"),
     _p("situational", "How far autonomy is dosed to each person's competence and tolerance", "0-1", 0.0, 0.0, 1.0, "practices"),
+    # --- managers as people ----------------------------------------------------------------------
+    _p("resisting_share", "Share of managers who resist a new style: they adopt it more slowly and slip back to old habits under pressure", "share", 0.2, 0.0, 1.0, "leaders", reset_only=True),
+    _p("trained_managers", "Share of managers already trained and coached in the posture a new style asks (leadership development)", "share", 0.2, 0.0, 1.0, "leaders", reset_only=True),
+    _p("control_reactivity", "How strongly managers tighten control when their team's visible failures rise above what they are used to (mean over managers; each from 0 to twice it)", "coefficient", 0.5, 0.0, 10.0, "leaders", reset_only=True),
     # --- employees ------------------------------------------------------------------------------
     _p("base_capacity", "Requests a trained front-office employee handles per day", "requests/day", 8.274, 1.0, 200.0, "employees"),
     _p("initial_skill", "Mean service skill of the initial staff", "0-1", 0.5, 0.0, 1.0, "employees", reset_only=True),
@@ -249,6 +254,23 @@ _PARAMS: list[Param] = [
     _c("payroll_fix_days", "Mean working days payroll takes to fix a pay error", 5.0, 1.0, 30.0),
     _c("judgement_steepness", "Steepness of the customer's judgement curve (performance gap to 1-5 score)", 7.0, 1.0, 20.0, "expectation disconfirmation (Oliver 1980); value assumed"),
     _c("customer_memory", "Weight of past contacts in a customer's memory of service", 0.7, 0.0, 0.99),
+    # managers who adopt, resist and react (issue 10); the transition's mechanisms
+    _c("adoption_training_boost", "Extra adoption pace of a manager fully trained or coached in the new posture (1 = twice as fast)", 2.0, 0.0, 5.0, "Morel dossier; Pinet & Coupet (C8): leaders must be trained to change posture; value assumed"),
+    _c("adoption_boss_drag", "Share of a manager's adoption pace lost while its own boss does not model the new style", 0.5, 0.0, 1.0, "Pinet & Coupet (C8, C9): the change is carried from the top; value assumed"),
+    _c("relapse_rate", "Daily adoption a fully resisting manager loses under full work pressure (the 'frozen middle')", 0.02, 0.0, 0.2, "middle managers reverting to habits under pressure (change-management literature); value assumed"),
+    _c("failure_memory", "Weight of past days in the failures a manager sees in its team", 0.7, 0.0, 0.99),
+    _c("failure_norm_memory", "Weight of past days in the failure level a manager is used to", 0.995, 0.9, 0.999),
+    _c("control_span", "Delegation withdrawn and sign-off share added at fully tightened control (the reverse when fully loosened)", 0.3, 0.0, 1.0, "McGregor (1960), Theory X; value assumed"),
+    _c("control_relaxation", "Daily share of tightened or loosened control that wears off", 0.05, 0.001, 0.5),
+    _c("loosening_ratio", "Strength of loosening after better results than usual, relative to tightening after worse ones", 0.5, 0.0, 1.0, "bad is stronger than good (Baumeister et al. 2001); value assumed"),
+    _c("discretion_learning", "Daily gain of discretionary competence when every request handled is one's own decision", 0.02, 0.0, 0.2, "assumption (people used to asking permission learn to decide by deciding)"),
+    _c("discretion_erosion", "Daily loss of discretionary competence under procedures that fully bind with no latitude", 0.005, 0.0, 0.1),
+    _c("discretion_judgement_floor", "Share of a person's judgement available for decisions when they have no practice at deciding", 0.5, 0.0, 1.0),
+    _c("ambiguity_stress", "Stress target when decision rights are wholly unclear (managers mid-change, mixed signals between levels)", 0.3, 0.0, 1.0, "role ambiguity (Rizzo, House & Lirtzman 1970); value assumed"),
+    _c("trust_rate", "Daily speed at which trust in one's manager follows the manager's integrity", 0.02, 0.0, 0.5, "Mayer, Davis & Schoorman (1995); value assumed"),
+    _c("trust_latitude_floor", "Share of the latitude granted a person uses when they do not trust their manager at all", 0.5, 0.0, 1.0, "Mayer, Davis & Schoorman (1995): trust is the willingness to take a risk; value assumed"),
+    _c("trust_control_weight", "Trust target lost under fully tightened control", 0.5, 0.0, 1.0),
+    _c("transition_session_time", "Share of the working day a team spends in sessions on the new way of working while its manager adopts it", 0.05, 0.0, 0.5, "Repenning & Sterman (2001): improvement takes time from the work; value assumed"),
     _c("acquisition_reach", "New customers per day brought by fully positive word of mouth, as a share of the initial base", 0.002, 0.0, 0.05),
 ]
 
