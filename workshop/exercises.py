@@ -20,7 +20,7 @@ from typing import Any
 
 from servicesim.model.metrics import METRICS
 
-from .texts import LANGS, Msg, WorkshopError, plain
+from .texts import LANGS, Later, Msg, WorkshopError, plain
 
 SHIPPED_DIR = Path(__file__).resolve().parent / "exercises"
 KINDS = ("compare", "sweep", "questionnaire")
@@ -317,16 +317,21 @@ def check_runnable(ex: Exercise, limits=None) -> int:
         exp = build_experiment(ex)
         specs = exp.runs(exp.points())
     except ServicesimError as exc:
-        detail = error_text(exc, "en")
-        detail = detail.split(": ", 1)[1] if detail.startswith("experiment '") else detail
-        raise WorkshopError("err.ex_run", file=ex.source, field="run", detail=detail) from None
+        def detail(lang: str, exc=exc) -> str:
+            text = error_text(exc, lang)
+            text = text.split(": ", 1)[1] if text.startswith("experiment '") else text
+            # the experiment's names of the exercise's tables
+            return text.replace(f"{ex.id} arms[0]", "run.a").replace(f"{ex.id} arms[1]", "run.b")
+
+        raise WorkshopError("err.ex_run", file=ex.source, field="run", detail=Later(detail)) from None
     limits = limits or Limits.from_env()
     work = 0
     for spec in specs:
         try:
             limits.check(spec.scenario.params)
         except FieldError as exc:
-            raise WorkshopError("err.ex_run", file=ex.source, field="run", detail=field_message(exc, "en")) from None
+            raise WorkshopError("err.ex_limit", file=ex.source,
+                                detail=Later(lambda lang, exc=exc: field_message(exc, lang).rstrip("."))) from None
         work += (spec.days + spec.warmup) * employees(spec.scenario.params)
     if work > MAX_WORK:
         raise WorkshopError("err.ex_size", file=ex.source, work=work, max=MAX_WORK)

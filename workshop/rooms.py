@@ -215,8 +215,10 @@ class Rooms:
         if not room["exercise"]:
             raise WorkshopError("err.no_exercise")
         ex = self.catalogue().get(room["exercise"])
-        if self.store.locked(room["code"], ex.id) or room["phase"] not in OPEN_PHASES:
-            raise WorkshopError("err.locked" if room["phase"] in ("reveal", "debrief") else "err.not_predicting")
+        if self.store.locked(room["code"], ex.id):
+            raise WorkshopError("err.locked")
+        if room["phase"] not in OPEN_PHASES:
+            raise WorkshopError("err.not_predicting")
         clean = check_prediction(ex, values)
         if not self.store.predict(room["code"], ex.id, who["id"], clean):
             raise WorkshopError("err.locked")

@@ -52,6 +52,8 @@ EN: dict[str, str] = {
     "err.ex_missing": "Exercise file {file}: field '{field}' is missing; allowed: {allowed}.",
     "err.ex_run": "Exercise file {file}: field '{field}' cannot be run ({detail}); allowed: scenario names, "
                   "parameters and interventions that exist (servicesim scenarios, servicesim params).",
+    "err.ex_limit": "Exercise file {file}: field 'run' builds too large an organisation for this server: {detail}; "
+                    "allowed: a smaller organisation (teams, team_size, customers_per_front).",
     "err.ex_size": "Exercise file {file}: the run asks for {work} employee-days; allowed: at most {max} on this "
                    "server (fewer days, replicates or a smaller organisation).",
     "allowed.int": "a whole number from {low} to {high}",
@@ -214,8 +216,18 @@ class Msg:
         return f"Msg({self.key!r}, {self.values!r})"
 
 
+class Later:
+    """A text written in the reader's language when it is read: ``fn(lang)`` (e.g. a model error's detail)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def text(self, lang: str = "en") -> str:
+        return self.fn(lang)
+
+
 def _shown(value: Any, lang: str) -> str:
-    if isinstance(value, Msg):
+    if isinstance(value, (Msg, Later)):
         return value.text(lang)
     if isinstance(value, bool):
         return str(value).lower()
@@ -253,4 +265,4 @@ def plain(value: Any) -> str:
     return repr(value) if not isinstance(value, (int, float)) or isinstance(value, bool) else str(value)
 
 
-__all__ = ["EN", "LANGS", "Msg", "WorkshopError", "t", "catalogue", "read_catalogue", "plain"]
+__all__ = ["EN", "LANGS", "Later", "Msg", "WorkshopError", "t", "catalogue", "read_catalogue", "plain"]
