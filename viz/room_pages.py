@@ -115,7 +115,7 @@ def act(fn, error: solara.Reactive, lang: str):
 def use_room(code: str) -> RoomState | None:
     """The room's state, read again whenever its change counter moves (polled every second)."""
     rooms = get_rooms()
-    version = solara.use_reactive(rooms.version(code))
+    version = solara.use_reactive(None)      # the counter last seen (None: read the room now)
 
     def poll(cancel: threading.Event):
         while not cancel.is_set():
@@ -142,7 +142,7 @@ def use_room(code: str) -> RoomState | None:
 @solara.component
 def Countdown(deadline: float | None, lang: str, classes: list[str] | None = None):
     """The phase's timer, ticking every second while it runs."""
-    now = solara.use_reactive(time.time())
+    now = solara.use_reactive(0.0)           # set by the ticking thread (a constant here: no render loop)
 
     def tick(cancel: threading.Event):
         while deadline is not None and not cancel.is_set() and now.value < deadline + 1:
@@ -152,7 +152,7 @@ def Countdown(deadline: float | None, lang: str, classes: list[str] | None = Non
     solara.use_thread(tick, dependencies=[deadline], intrusive_cancel=False)
     if deadline is None:
         return
-    left = max(0, int(round(deadline - now.value)))
+    left = max(0, int(round(deadline - (now.value or time.time()))))
     text = t("room.time_up", lang) if left <= 0 else t("room.time_left", lang, time=f"{left // 60}:{left % 60:02d}")
     solara.Text(text, classes=["ss-room-timer"] + list(classes or []))
 
@@ -284,18 +284,25 @@ def Entry(code: str, lang: str):
 def FacilitatorView(code: str, token: str, lang: str):
     rooms = get_rooms()
     allowed = solara.use_memo(lambda: rooms.is_facilitator(code, token), [code, token])
-    error = solara.use_reactive(None)
     if not allowed:
         solara.Error(WorkshopError("err.not_facilitator").text(lang) if rooms.version(code) is not None else
                      _unknown(code, lang), classes=["ss-room-error", "ss-not-facilitator"])
         return
+    FacilitatorConsole(code, token, lang)
+
+
+@solara.component
+def FacilitatorConsole(code: str, token: str, lang: str):
+    rooms = get_rooms()
+    error = solara.use_reactive(None)
     state = use_room(code)
+    catalogue = solara.use_memo(rooms.catalogue, [state.version if state else None])
+    choices = catalogue.ordered()
+    pushed = state.exercise.id if state and state.exercise else None
+    chosen = solara.use_reactive(pushed or (choices[0].id if choices else None))   # follows what was pushed
+    minutes = solara.use_reactive("5")
     if state is None:
         return
-    catalogue = solara.use_memo(rooms.catalogue, [state.version])
-    choices = catalogue.ordered()
-    chosen = solara.use_reactive(state.exercise.id if state.exercise else (choices[0].id if choices else None))
-    minutes = solara.use_reactive("5")
     host = _host()
 
     with solara.Column(classes=["ss-room", "ss-facilitator"]):
@@ -315,6 +322,8 @@ def FacilitatorView(code: str, token: str, lang: str):
                 f"{escape(t('room.facilitator_link', lang))}</a>"), classes=["ss-room-link"])
         if error.value:
             solara.Error(error.value, classes=["ss-room-error", "ss-fac-error"])
+        solara.Text(t("room.participants", lang, n=len(state.participants)) + ": "
+                    + ", ".join(p["name"] for p in state.participants), classes=["ss-fac-participants"])
         for problem in catalogue.problems:
             solara.Warning(problem.text(lang), classes=["ss-fac-exercise-problem"])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
@@ -359,8 +368,6 @@ def _facilitator_controls(state: RoomState, rooms: Rooms, code: str, token: str,
     if state.waiting and state.phase in ("predict", "run"):
         solara.Text(t("room.waiting_for", lang, names=", ".join(p["name"] for p in state.waiting)),
                     classes=["ss-fac-waiting", "ss-room-hint"])
-    solara.Text(t("room.participants", lang, n=n) + ": " + ", ".join(p["name"] for p in state.participants),
-                classes=["ss-fac-participants", "ss-room-hint"])
     Brief(ex, lang)
     if state.phase in ("reveal", "debrief"):
         BoardView(state, lang)
