@@ -48,7 +48,7 @@ CSS = """
 .ss-board .ss-outcome { background: #e8f5e9; }
 .ss-board .ss-me { background: #fff8e1; }
 .ss-ok { color: #1b5e20; font-weight: 600; }
-.ss-board-fig, .ss-sweep-fig { width: 100%; max-width: 720px; height: auto; }
+.ss-board-fig, .ss-sweep-fig { width: 100%; max-width: 640px; height: auto; }
 .ss-room-phases .v-btn { min-width: 0 !important; }
 .ss-room-current { background: #ffd166 !important; }
 .ss-screen { font-size: 1.6rem; line-height: 1.35; }
@@ -57,6 +57,7 @@ CSS = """
 .ss-screen .ss-room-brief { font-size: 1.7rem; }
 .ss-screen .ss-board { font-size: 1.35rem; }
 .ss-screen .ss-room-timer { font-size: 2.4rem; }
+.ss-screen .ss-board-fig, .ss-screen .ss-sweep-fig { max-width: 1100px; }
 .ss-screen h2, .ss-screen h3 { font-size: 2.2rem !important; }
 @media (max-width: 600px) {
   .ss-room-big { font-size: 1.5rem; }
@@ -200,7 +201,8 @@ def BoardView(state: RoomState, lang: str, me: int | None = None, big: bool = Fa
             solara.Text(line, classes=["ss-board-line"])
         solara.HTML(tag="div", unsafe_innerHTML=render.board_table(board, lang, me=me), classes=["ss-board-wrap"],
                     style={"overflow-x": "auto"})
-        for svg in render.figures(board, result, lang, me=me, width=900 if big else 640):
+        # a narrow drawing scaled up: its text grows with the screen (projector) and stays legible on a phone
+        for svg in render.figures(board, result, lang, me=me, width=560 if big else 480):
             solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["ss-board-figure"])
 
 

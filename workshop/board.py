@@ -193,7 +193,10 @@ def outcome_text(board: Board, fld: str, lang: str) -> str:
     if isinstance(target, str):
         ex = board.exercise
         return t(f"board.direction_out.{target}", lang, a=ex.label("a", lang), b=ex.label("b", lang))
-    signed = fld != "peak"
+    if fld == "peak":
+        return t("board.peak_out", lang, peak=fmt(fld, target[0], lang, False), low=fmt(fld, target[1], lang, False),
+                 high=fmt(fld, target[2], lang, False))
+    signed = True
     return (f"{fmt(fld, target[0], lang, signed)} ("
             + t("board.interval", lang, low=fmt(fld, target[1], lang, signed), high=fmt(fld, target[2], lang, signed))
             + ")")

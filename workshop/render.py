@@ -73,7 +73,7 @@ def field_svg(board: Board, fld: str, lang: str, width: int = 640, me: int | Non
         lo, hi = max(lo, min(values) - pad), min(hi, max(values) + pad)
     if hi <= lo:
         hi = lo + 1
-    left, right, top, row_h = 130, 20, 28, 22
+    left, right, top, row_h = 110, 16, 28, 22
     height = top + row_h * max(1, len(rows)) + 34
     plot_w = width - left - right
 

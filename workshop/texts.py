@@ -104,7 +104,7 @@ EN: dict[str, str] = {
     "board.name": "Name",
     "board.you": "you",
     "board.waiting_run": "The outcome appears when the run has finished.",
-    "board.peak_found": "Found peak",
+    "board.peak_out": "{peak} (the data cannot tell it from {low} to {high})",
     "board.own": "Own outcome",
     "board.direction_out.a": "{a} better",
     "board.direction_out.b": "{b} better",
