@@ -102,6 +102,8 @@ async def participant(browser, url, i, code, gate, think, rng, out, failures, ti
         await page.locator(f".ss-part-direction-{rng.choice(['a', 'b', 'same'])}").click()
         await asyncio.sleep(rng.uniform(0, think / 2))
         await page.locator(".ss-part-csat_gap input").fill(f"{rng.uniform(-1, 1):.2f}")
+        if await page.locator(".ss-part-profit_gap input").count():
+            await page.locator(".ss-part-profit_gap input").fill(f"{rng.uniform(-30, 30):.0f}")
         start = time.perf_counter()
         await page.locator(".ss-part-submit").click()
         await page.locator(".ss-part-saved").wait_for()
@@ -113,6 +115,8 @@ async def participant(browser, url, i, code, gate, think, rng, out, failures, ti
         out["follow_debrief"].append(time.perf_counter() - out["debrief_at"])
     except Exception as exc:  # noqa: BLE001 - counted, reported
         failures.append(f"participant {i}: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
+        if os.environ.get("LOAD_ROOM_SHOTS"):
+            await page.screenshot(path=f"{os.environ['LOAD_ROOM_SHOTS']}/participant-{i}.png", full_page=True)
     finally:
         await context.close()
 

@@ -42,7 +42,8 @@ CSS = """
 .ss-room-brief { font-size: 1.05rem; line-height: 1.45; max-width: 60em; white-space: pre-line; }
 .ss-room-verdict { font-size: 1.25rem; font-weight: 600; color: #1b5e20; line-height: 1.35; }
 .ss-room-link { font-family: monospace; font-size: 0.9rem; overflow-wrap: anywhere; }
-.ss-room-hint { color: #546e7a; font-size: 0.85rem; }
+.ss-room-hint { color: #546e7a; font-size: 0.85rem; display: block; }
+.ss-part-ask { display: block; margin-top: 10px; }
 .ss-board { border-collapse: collapse; margin: 6px 0; }
 .ss-board td, .ss-board th { border-bottom: 1px solid #cfd8dc; padding: 3px 10px; text-align: left; }
 .ss-board .ss-outcome { background: #e8f5e9; }
@@ -113,22 +114,26 @@ def act(fn, error: solara.Reactive, lang: str):
     return handler
 
 
-def use_room(code: str) -> RoomState | None:
-    """The room's state, read again whenever its change counter moves (polled every second)."""
+def use_room(code: str, everything: bool = True) -> RoomState | None:
+    """The room's state, read again when it changes (polled every second). ``everything``: any change
+    (the facilitator and the projector count answers); otherwise only what a participant's screen shows
+    (phase, exercise, timer, run), so a participant's screen does not redraw at every other one's
+    prediction (their own is kept by their form)."""
     rooms = get_rooms()
-    version = solara.use_reactive(None)      # the counter last seen (None: read the room now)
+    version = solara.use_reactive(None)      # what was last seen (None: read the room now)
+    look = rooms.version if everything else rooms.signature
 
     def poll(cancel: threading.Event):
         while not cancel.is_set():
             try:
-                v = rooms.version(code)
+                v = look(code)
             except Exception:  # noqa: BLE001 - a busy database: try again next second
                 v = version.value
             if v != version.value:
                 version.set(v)
             cancel.wait(POLL_SECONDS)
 
-    solara.use_thread(poll, dependencies=[code], intrusive_cancel=False)
+    solara.use_thread(poll, dependencies=[code, everything], intrusive_cancel=False)
 
     def read():
         try:
@@ -410,7 +415,7 @@ def _unknown(code: str, lang: str) -> str:
 @solara.component
 def ParticipantView(code: str, key: str, lang: str):
     rooms = get_rooms()
-    state = use_room(code)
+    state = use_room(code, everything=False)
     who = solara.use_memo(lambda: _participant(rooms, code, key), [code, key])
     if state is None or isinstance(who, WorkshopError):
         solara.Error(who.text(lang) if isinstance(who, WorkshopError) else _unknown(code, lang),

@@ -265,6 +265,9 @@ class Rooms:
     def version(self, code: str) -> int | None:
         return self.store.version(normalise_code(code))
 
+    def signature(self, code: str) -> tuple | None:
+        return self.store.signature(normalise_code(code))
+
 
 def check_lang(lang: Any) -> str:
     if lang not in LANGS:

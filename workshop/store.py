@@ -150,6 +150,16 @@ class Store:
             row = con.execute("SELECT version FROM rooms WHERE code = ?", (code,)).fetchone()
         return int(row[0]) if row else None
 
+    def signature(self, code: str) -> tuple | None:
+        """What a participant's screen depends on besides their own actions: the phase, the exercise, the
+        timer, the room's state and the run's progress — not who else joined or answered (so thirty
+        screens do not redraw at each of thirty predictions)."""
+        with self.connect() as con:
+            row = con.execute("SELECT r.phase, r.exercise, r.deadline, r.closed, u.status, u.done FROM rooms r "
+                              "LEFT JOIN runs u ON u.room = r.code AND u.exercise = r.exercise WHERE r.code = ?",
+                              (code,)).fetchone()
+        return tuple(row) if row else None
+
     def update_room(self, code: str, **fields: Any) -> None:
         cols = ", ".join(f"{k} = ?" for k in fields)
         with self.connect() as con:

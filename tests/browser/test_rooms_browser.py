@@ -170,6 +170,7 @@ def test_a_facilitator_and_three_participants_go_through_an_exercise(room_url, p
 
     fac.locator(".ss-fac-next").click()                    # debrief: the questions for the room
     expect(parts[2].locator(".ss-room-questions")).to_contain_text("Why did the room disagree?")
+    expect(fac.locator(".ss-room-questions")).to_be_visible()           # the console has redrawn too
     with fac.expect_download() as info:
         fac.get_by_text("Predictions and outcomes (CSV)").click()
     text = Path(info.value.path()).read_text(encoding="utf-8")
@@ -191,6 +192,9 @@ def test_a_participant_cannot_drive_the_room(room_url, people):
     ann.goto(f"{room_url}/room?code={code}&key={key}&lang=en")     # her own link still works
     expect(ann.locator(".ss-part-name")).to_contain_text("Ann")
     expect(fac.locator(".ss-phase-lobby")).to_be_visible()          # the room did not move
+    ann.locator(".ss-lang-fr").click()                                 # switching language keeps her in the room
+    expect(ann.locator(".ss-part-name")).to_have_text("Bienvenue, Ann.")
+    assert f"key={key}" in ann.url
 
 
 def test_bad_input_is_refused_in_the_participants_language(room_url, people):
