@@ -226,8 +226,8 @@ def Debrief(ex: Exercise, lang: str):
 def Brief(ex: Exercise, lang: str):
     solara.Markdown(f"## {ex.text('title', lang)}")
     solara.Text(ex.text("brief", lang), classes=["ss-room-brief"])
-    if ex.credit:
-        solara.Text(t("room.credit", lang, credit=ex.credit), classes=["ss-room-hint"])
+    if ex.text("credit", lang):
+        solara.Text(t("room.credit", lang, credit=ex.text("credit", lang)), classes=["ss-room-hint"])
 
 
 # --- entry: join or open ------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ class Exercise:
     id: str
     kind: str
     claims: tuple[str, ...]
-    credit: str
+    credit: Mapping[str, str]        # lang -> whose ideas
     minutes: int
     order: int
     title: Mapping[str, str]
@@ -159,9 +159,10 @@ def parse_exercise(data: Mapping[str, Any], *, file: str, stem: str, shipped: bo
     claims = data.get("claims", [])
     if not isinstance(claims, list) or not all(isinstance(x, str) and re.fullmatch(r"C\d{1,2}", x) for x in claims):
         raise c.bad("claims", claims, "C1 ... C12")
-    credit = data.get("credit", "")
-    if not isinstance(credit, str):
-        raise c.bad("credit", credit, Msg("allowed.text"))
+    # one text for both languages (names and titles), or a text per language
+    raw_credit = data.get("credit", "")
+    credit = ({lang: raw_credit.strip() for lang in LANGS} if isinstance(raw_credit, str)
+              else c.texts("credit", raw_credit, 400))
     minutes = c.integer("minutes", data.get("minutes", 15), 1, 120)
     order = c.integer("order", data.get("order", 100), 0, 10_000)
     title = c.texts("title", data["title"], 200)
@@ -173,7 +174,7 @@ def parse_exercise(data: Mapping[str, Any], *, file: str, stem: str, shipped: bo
         raise c.missing("debrief.questions", Msg("allowed.texts"))
     questions = c.text_lists("debrief.questions", debrief["questions"])
     notice = c.texts("debrief.notice", debrief["notice"]) if "notice" in debrief else {"en": "", "fr": ""}
-    ex = Exercise(id=ex_id, kind=kind, claims=tuple(claims), credit=credit.strip(), minutes=minutes, order=order,
+    ex = Exercise(id=ex_id, kind=kind, claims=tuple(claims), credit=credit, minutes=minutes, order=order,
                   title=title, brief=brief, run=run, predict=predict, questions=questions, notice=notice,
                   source=file, shipped=shipped, labels=labels)
     if kind != "questionnaire":

@@ -96,8 +96,8 @@ def html_page(rooms: Rooms, code: str, lang: str | None = None) -> str:
         summary = "".join(f"<li>{escape(line)}</li>" for line in B.summary_lines(board, lang))
         questions = "".join(f"<li>{escape(q)}</li>" for q in ex.questions.get(lang, ex.questions["en"]))
         notice = ex.text("notice", lang)
-        credit = f"<p class='ss-credit'><small>{escape(t('room.credit', lang, credit=ex.credit))}</small></p>" \
-            if ex.credit else ""
+        credit = f"<p class='ss-credit'><small>{escape(t('room.credit', lang, credit=ex.text('credit', lang)))}" \
+            "</small></p>" if ex.text("credit", lang) else ""
         sections.append(
             f"<section><h2>{escape(ex.text('title', lang))}</h2>"
             f"<p>{escape(ex.text('brief', lang))}</p>"
