@@ -434,7 +434,10 @@ def ParticipantView(code: str, key: str, lang: str):
         if ex is None:
             solara.Text(t("room.wait_exercise", lang), classes=["ss-part-wait"])
             return
-        Brief(ex, lang)
+        if state.phase in ("reveal", "debrief"):        # the brief has been read: the outcome comes first
+            solara.Markdown(f"## {ex.text('title', lang)}")
+        else:
+            Brief(ex, lang)
         mine = state.predictions.get(who["id"])
         if state.phase in ("predict", "run") and not state.closed:
             PredictionForm(ex, code, key, mine, lang)

@@ -119,6 +119,12 @@ def predict(page, direction: str, gap: str, saved: str = "saved") -> None:
     expect(page.locator(".ss-part-saved")).to_contain_text(saved)
 
 
+def settle(page) -> None:
+    """Let the page finish loading (its fonts) before leaving it: an aborted download is not an error."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => document.fonts.ready.then(() => true)")
+
+
 def no_horizontal_scroll(page, width: int) -> None:
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width + 1
 
@@ -186,9 +192,11 @@ def test_a_participant_cannot_drive_the_room(room_url, people):
     assert ann.locator(".ss-fac-push, .ss-fac-phase, .ss-fac-next, .ss-fac-close").count() == 0
     key = re.search(r"key=([^&]+)", ann.url).group(1)
     for token in ("forged", key):                          # a made-up token, or her own key as a token
+        settle(ann)
         ann.goto(f"{room_url}/room?code={code}&token={token}&lang=en")
         expect(ann.locator(".ss-not-facilitator")).to_contain_text("Only the facilitator")
         assert ann.locator(".ss-fac-push").count() == 0
+    settle(ann)
     ann.goto(f"{room_url}/room?code={code}&key={key}&lang=en")     # her own link still works
     expect(ann.locator(".ss-part-name")).to_contain_text("Ann")
     expect(fac.locator(".ss-phase-lobby")).to_be_visible()          # the room did not move
