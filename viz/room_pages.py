@@ -442,7 +442,7 @@ def ParticipantView(code: str, key: str, lang: str):
         if state.phase in ("predict", "run") and not state.closed:
             PredictionForm(ex, code, key, mine, lang)
             if ex.kind == "questionnaire":
-                QuestionnaireHook(code, key, lang)
+                QuestionnaireHook(code, key, ex, lang)
         elif state.phase in ("lobby", "brief"):
             solara.Text(t("room.wait_phase", lang), classes=["ss-part-wait"])
         RunStatus(state, lang)
@@ -513,8 +513,9 @@ def _shown_value(ask, value, lang: str):
 
 
 @solara.component
-def QuestionnaireHook(code: str, key: str, lang: str):
-    """The questionnaire (C9) inside a room, when this server has it (servicesim.viz.questionnaire_page)."""
+def QuestionnaireHook(code: str, key: str, ex: Exercise, lang: str):
+    """The questionnaire (C9) inside a room, when this server has it (servicesim.viz.questionnaire_page);
+    the participant's own outcome (culture first against their organisation as it is) goes on the board."""
     done = solara.use_reactive(False)
     try:
         from .questionnaire_page import QuestionnairePanel
@@ -524,12 +525,14 @@ def QuestionnaireHook(code: str, key: str, lang: str):
 
     def on_done(result=None):
         if isinstance(result, dict):
-            get_rooms().record_outcome(code, key, result)
+            kept = {k: [float(x) for x in result[k]] for k in ("csat_gap", "profit_gap") if result.get(k) is not None}
+            get_rooms().record_outcome(code, key, kept)
         done.set(True)
 
     if done.value:
         solara.Success(t("room.questionnaire_done", lang))
-    QuestionnairePanel(lang=lang, on_done=on_done)
+    settings = {k: ex.run[k] for k in ("days", "warmup", "replicates", "seed") if k in ex.run}
+    QuestionnairePanel(lang=lang, on_done=on_done, settings=settings)
 
 
 # --- projector ---------------------------------------------------------------------------------------------
