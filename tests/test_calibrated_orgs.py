@@ -2,7 +2,8 @@
 management, each lands inside every target range of its targets file (calibration/*.toml).
 
 Seeds differ from the ones the search used, so this is an out-of-sample check of the fit; the
-margin (a fifth of each range's width on either side) allows for replicate noise. A pattern the
+margin on either side of a range (a twentieth of its width, plus twice the standard error of the
+replicates' mean) allows for replicate noise. A pattern the
 targets file marks ``miss`` (the model cannot reach that range yet, and docs/CALIBRATION.md says
 why) is held *outside* its range: when a model change brings it in, this test says so, and the
 note must go."""
@@ -21,7 +22,7 @@ from servicesim.model.scenario import load_scenario, with_style
 CALIBRATION = Path(__file__).resolve().parents[1] / "calibration"
 ORGANISATIONS = sorted(p.stem for p in CALIBRATION.glob("*.toml"))
 SEEDS = (101, 202)
-MARGIN = 0.20
+MARGIN = 0.05
 
 
 def summary_of(org: str, seed: int, days: int, warmup: int) -> dict:
@@ -48,8 +49,9 @@ def test_a_calibrated_organisation_lands_inside_its_target_ranges(org):
     runs = [summary_of(org, seed, days, warmup) for seed in SEEDS]
     wrong = []
     for t in targets.targets:
-        value = float(np.mean([r[t.metric] for r in runs]))
-        pad = MARGIN * (t.high - t.low)
+        values = np.array([r[t.metric] for r in runs], dtype=float)
+        value = float(values.mean())
+        pad = MARGIN * (t.high - t.low) + 2.0 * float(values.std(ddof=1)) / np.sqrt(len(values))
         inside = t.low - pad <= value <= t.high + pad
         if t.miss and t.low <= value <= t.high:
             wrong.append(f"{t.metric} = {value:.4g} is now inside [{t.low}, {t.high}]: remove its 'miss' note")

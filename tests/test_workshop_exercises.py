@@ -90,8 +90,8 @@ def test_a_file_that_is_not_toml_names_the_file_and_the_line(tmp_path):
 
 def test_an_exercise_asking_too_much_of_the_server_is_refused(tmp_path):
     too_big = mine(**{"days = 250 ": "days = 500 ", "replicates = 6 ": "replicates = 20 ",
-                      'set = {}\nlabel = { en = "Command': 'set = { teams = 30 }\nlabel = { en = "Command',
-                      'set = {}\nlabel = { en = "Culture': 'set = { teams = 30 }\nlabel = { en = "Culture'})
+                      'set = {}\nlabel = { en = "Command': 'set = { teams = 15 }\nlabel = { en = "Command',
+                      'set = {}\nlabel = { en = "Culture': 'set = { teams = 15 }\nlabel = { en = "Culture'})
     (problem,) = drop(tmp_path, too_big).problems
     assert problem.key == "err.ex_size" and "at most 4,000,000" in problem.text("en")
     assert "au plus 4 000 000" in problem.text("fr").replace("\u202f", " ")
