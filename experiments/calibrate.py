@@ -586,7 +586,8 @@ def pattern_table(cal: Calibration, trial):
                      "replicate_min": float(np.min(reps)) if reps else math.nan,
                      "replicate_max": float(np.max(reps)) if reps else math.nan,
                      "low": t.low, "high": t.high, "inside": bool(t.low <= value <= t.high),
-                     "distance": t.distance(value), "weight": t.weight, "source": t.source, "note": t.note})
+                     "distance": t.distance(value), "weight": t.weight, "source": t.source, "note": t.note,
+                     "miss": t.miss})
     return pd.DataFrame(rows)
 
 
@@ -751,7 +752,8 @@ def cmd_calibrate(args) -> int:
           f"{account['patterns']} patterns inside their range.")
     for r in account["table"].itertuples():
         mark = "ok " if r.inside else "OUT"
-        print(f"  {mark} {r.metric:<28} {r.value:>10.4g}   target [{r.low:g}, {r.high:g}]")
+        known = f"   (known miss: {r.miss})" if r.miss and not r.inside else ""
+        print(f"  {mark} {r.metric:<28} {r.value:>10.4g}   target [{r.low:g}, {r.high:g}]{known}")
     print(f"Fitted scenario: {account['fitted']}; table: {cal.out / 'patterns.md'}; figure: {cal.out / 'patterns.png'}")
     return 0
 

