@@ -46,7 +46,7 @@ BAND = (10.0, 90.0)
 #: Size of the simulated organisation: not asked by the questionnaire, kept small so that an answer comes
 #: back in seconds; written into the scenario file, so ``servicesim run FILE`` reproduces it.
 DEFAULT_SIZE = {"teams": 4, "team_size": 8}
-DEFAULTS = {"samples": 6, "replicates": 2, "days": 120, "warmup": 50, "seed": 20260107}
+DEFAULTS = {"samples": 6, "replicates": 1, "days": 100, "warmup": 40, "seed": 20260107}
 #: What one call may ask of the server (a browser visitor, a room participant): employee-days over all
 #: runs, at ~30,000 a second on one core about 20 s.
 MAX_WORK = 600_000
