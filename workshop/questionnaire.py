@@ -366,7 +366,8 @@ def simulate(answers: Mapping[str, Any], *, samples_n: int = DEFAULTS["samples"]
     * ``csat`` and ``profit``: arm -> median over all runs (arms ``as_is``, ``culture_first``,
       ``command_control``), and ``bands``: metric -> arm -> {median, low, high} (percentiles ``BAND``);
     * ``gaps``: ``culture_first`` and ``command_control`` -> metric -> the band of the paired difference
-      arm - as is; ``csat_gap``: its median for culture first (what a participant predicts);
+      arm - as is; ``csat_gap`` and ``profit_gap``: culture first's as ``[median, low, high]`` (what a
+      participant predicts, in the shape a workshop room's class board reads);
     * ``ranges``, ``answers``, ``scenario`` (the TOML text), and the settings (``runs``, ``seed``, ...).
     """
     from servicesim.experiments.design import RunSpec, replicate_seeds
@@ -415,7 +416,8 @@ def simulate(answers: Mapping[str, Any], *, samples_n: int = DEFAULTS["samples"]
     return {
         "csat": {arm: bands["csat"][arm]["median"] for arm in ARMS},
         "profit": {arm: bands["profit"][arm]["median"] for arm in ARMS},
-        "bands": bands, "gaps": gaps, "csat_gap": gaps["culture_first"]["csat"]["median"],
+        "bands": bands, "gaps": gaps,
+        **{f"{m}_gap": [gaps["culture_first"][m][k] for k in ("median", "low", "high")] for m in ("csat", "profit")},
         "band_percentiles": list(BAND), "answers": checked, "ranges": {k: list(v) for k, v in rng.items()},
         "scenario": text, "samples": samples_n, "replicates": replicates, "runs": len(specs), "days": days,
         "warmup": warmup, "seed": seed, "sector": sector, "size": size,
