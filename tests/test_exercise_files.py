@@ -175,3 +175,42 @@ def test_a_wrong_exercise_is_caught_by_these_checks(tmp_path):
     del data["title"]["fr"]
     with pytest.raises(AssertionError):
         check_format(broken, data)
+
+
+# --- the session plans (docs/workshop/) -----------------------------------------------------------------------
+PLANS = ROOT / "docs" / "workshop"
+
+
+def plan_blocks(text: str) -> list[tuple[int, int, str]]:
+    """(start minute, length in minutes, exercise id or '') of each timed section: '## 0:05 ... (20 min)'."""
+    blocks = []
+    for line in text.splitlines():
+        m = re.match(r"## (\d+):(\d\d) .*\((\d+) min\)\s*$", line)
+        if m:
+            ex = re.search(r"`([a-z0-9_]+)`", line)
+            blocks.append((60 * int(m[1]) + int(m[2]), int(m[3]), ex[1] if ex else ""))
+    return blocks
+
+
+@pytest.mark.parametrize("minutes", [60, 90, 120])
+def test_each_plan_adds_up_and_both_languages_run_the_same_exercises(minutes):
+    plans = {lang: (PLANS / f"plan-{minutes}.{lang}.md").read_text(encoding="utf-8") for lang in ("en", "fr")}
+    blocks = {lang: plan_blocks(text) for lang, text in plans.items()}
+    assert blocks["en"] == blocks["fr"]
+    start = 0
+    for begin, length, _ex in blocks["en"]:
+        assert begin == start, f"plan-{minutes}: a section starts at minute {begin}, expected {start}"
+        start += length
+    assert start == minutes
+    shipped = {p.stem for p in files()} | {"headline"}     # headline.toml is the rooms' exercise
+    used = [ex for _b, _l, ex in blocks["en"] if ex]
+    assert used and set(used) <= shipped
+
+
+def test_plans_render_as_printable_html(tmp_path):
+    import runpy
+
+    render = runpy.run_path(str(PLANS / "render.py"))
+    assert render["main"]([str(tmp_path)]) == 0
+    html = (tmp_path / "plan-90.fr.html").read_text(encoding="utf-8")
+    assert "<table>" in html and "@media print" in html and "lang='fr'" in html
