@@ -131,6 +131,32 @@ def test_exercise_follows_the_format(path):
     check_format(path, read(path))
 
 
+def french_texts(data) -> list[str]:
+    """Every French text of an exercise's tables (``fr`` keys, at any depth)."""
+    out = []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "fr":
+                out += value if isinstance(value, list) else [value]
+            else:
+                out += french_texts(value)
+    elif isinstance(data, list):
+        for value in data:
+            out += french_texts(value)
+    return out
+
+
+@pytest.mark.parametrize("name", MINE)
+def test_french_texts_follow_the_apps_typography(name):
+    """As the app's French catalogue: a narrow no-break space before : ; ? !, no-break spaces inside « »,
+    and a true minus sign in numbers."""
+    texts_fr = french_texts(read(EXERCISES / f"{name}.toml"))
+    assert texts_fr
+    for text in texts_fr:
+        assert not re.search(r" [:;?!]", text) and "« " not in text and " »" not in text, text
+        assert not re.search(r"(?<![\w])-\d", text), text
+
+
 @pytest.mark.parametrize("path", files(), ids=lambda p: p.stem)
 def test_exercise_runs_build_and_run(path):
     """Every arm runs (tiny organisation) past its last intervention; a questionnaire exercise simulates a

@@ -180,12 +180,12 @@ def _answer_error(item: Item | None, key: Any, value: Any, lang: str) -> Questio
     if item is None:
         allowed = ", ".join(it.id for it in items())
         texts = {"en": f"question {key!r} is unknown; allowed: {allowed}",
-                 "fr": f"question « {key} » inconnue ; questions permises : {allowed}"}
+                 "fr": f"question « {key} » inconnue ; questions permises : {allowed}"}
     else:
         texts = {"en": f"question {item.label('en')}: {shown} is not an answer; allowed: a whole number from "
                        f"{LOWEST} to {HIGHEST}, or blank for 'don't know'",
-                 "fr": f"question {item.label('fr')} : {shown} n'est pas une réponse possible ; réponses permises : "
-                       f"un nombre entier de {LOWEST} à {HIGHEST}, ou rien pour « je ne sais pas »"}
+                 "fr": f"question {item.label('fr')} : {shown} n'est pas une réponse possible ; réponses permises : "
+                       f"un nombre entier de {LOWEST} à {HIGHEST}, ou rien pour « je ne sais pas »"}
     return QuestionnaireError(texts, lang, item=item.id if item else str(key), value=value)
 
 
@@ -213,7 +213,7 @@ def validate(answers: Mapping[str, Any], lang: str = "en") -> dict[str, int | No
     lang = lang if lang in LANGS else "en"
     if not isinstance(answers, Mapping):
         raise QuestionnaireError({"en": f"answers: {answers!r}; allowed: a table of question = answer",
-                                  "fr": f"réponses : {answers!r} ; permis : une table question = réponse"}, lang)
+                                  "fr": f"réponses : {answers!r} ; permis : une table question = réponse"}, lang)
     known = load().by_id()
     for key in answers:
         if key not in known:
@@ -294,7 +294,7 @@ def scenario_toml(answers: Mapping[str, Any], *, lang: str = "en", sector: str =
 
         if sector not in names_of("sector"):
             raise QuestionnaireError({"en": f"sector {sector!r} is unknown; allowed: {', '.join(names_of('sector'))}",
-                                      "fr": f"secteur « {sector} » inconnu ; permis : {', '.join(names_of('sector'))}"},
+                                      "fr": f"secteur « {sector} » inconnu ; permis : {', '.join(names_of('sector'))}"},
                                      lang)
         lines.append(f'extends = "{sector}"')
     lines += ["", "[params]",
@@ -324,7 +324,7 @@ def _setting(name: str, value: Any, lang: str) -> int:
     low, high = LIMITS[name]
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise QuestionnaireError({"en": f"{name}: {value!r}; allowed: an integer in [{low}, {high}]",
-                                  "fr": f"{name} : {value!r} ; permis : un entier dans [{low}, {high}]"}, lang)
+                                  "fr": f"{name} : {value!r} ; permis : un entier dans [{low}, {high}]"}, lang)
     return value
 
 
@@ -388,7 +388,7 @@ def simulate(answers: Mapping[str, Any], *, samples_n: int = DEFAULTS["samples"]
     if work > max_work:
         raise QuestionnaireError({"en": f"simulation size: {work} employee-days; allowed: at most {max_work} "
                                         "(fewer samples, replicates, days or people)",
-                                  "fr": f"taille de la simulation : {work} jours-employés ; permis : au plus "
+                                  "fr": f"taille de la simulation : {work} jours-employés ; permis : au plus "
                                         f"{max_work} (moins d'échantillons, de répétitions, de jours ou de personnes)"},
                                  lang)
     rng = ranges(checked, lang)
