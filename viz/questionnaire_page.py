@@ -48,6 +48,10 @@ CSS = """
 """
 
 
+class _Abandoned(Exception):
+    """The simulation's page went away (or a new one was asked for): stop between two runs."""
+
+
 # --- drawing ------------------------------------------------------------------------------------------------
 def band_text(band: Mapping[str, float], lang: str, digits: int) -> str:
     return (f"{number(band['median'], lang, digits)} ({number(band['low'], lang, digits)} "
@@ -152,12 +156,19 @@ def QuestionnairePanel(lang: str, on_done: Callable[[dict], None] | None = None,
             while not _TURN.acquire(timeout=0.5):
                 if cancel.is_set():
                     return
+        def report(done: int, total: int) -> None:
+            if cancel.is_set():             # the visitor left or asked again: free the slot at once
+                raise _Abandoned
+            progress.set((done, total))
+
         try:
             status.set("running")
             progress.set((0, 0))
             out = Q.simulate(checked, samples_n=chosen["samples"], replicates=chosen["replicates"],
                              days=chosen["days"], warmup=chosen["warmup"], seed=chosen["seed"], lang=lang,
-                             on_progress=lambda done, total: progress.set((done, total)))
+                             on_progress=report)
+        except _Abandoned:
+            return
         except Exception as exc:  # noqa: BLE001 - one line for the visitor, the page stays alive
             if not isinstance(exc, Q.QuestionnaireError):
                 log.exception("questionnaire simulation failed")
