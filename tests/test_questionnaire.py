@@ -166,3 +166,42 @@ def test_what_one_visitor_may_ask_of_the_server_is_bounded(lang):
 def test_the_documented_mapping_is_the_one_in_use():
     doc = (ROOT / "docs" / "QUESTIONNAIRE.md").read_text(encoding="utf-8")
     assert Q.mapping_table() in doc
+
+
+# --- the panel a workshop room embeds ----------------------------------------------------------------------------
+def test_the_panel_hands_its_result_to_the_room():
+    """QuestionnairePanel(lang, on_done): pressing Simulate runs the organisation and gives the room the result
+    (csat and profit for the three managements, and csat_gap as [median, low, high] for the class board)."""
+    import threading
+
+    import ipyvuetify as v
+    import solara
+
+    from servicesim.viz.questionnaire_page import QuestionnairePanel
+
+    got, done = [], threading.Event()
+
+    def on_done(result):
+        got.append(result)
+        done.set()
+
+    tiny = {"samples": 1, "replicates": 1, "days": 3, "warmup": 0, "seed": 3}
+    _box, rc = solara.render(QuestionnairePanel(lang="fr", on_done=on_done, settings=tiny), handle_error=False)
+    assert len(rc.find(v.BtnToggle)) == len(Q.items())
+    run = [b for b in rc.find(v.Btn).widgets if b.class_ == "ss-q-run"]
+    assert len(run) == 1
+    run[0].click()
+    assert done.wait(120), "the simulation did not finish"
+    result = got[0]
+    assert set(result["csat"]) == set(result["profit"]) == {"as_is", "culture_first", "command_control"}
+    assert len(result["csat_gap"]) == 3 and result["runs"] == 3
+
+    def verdict():
+        return [w for w in rc.find(v.Html).widgets if "ss-q-verdict" in (w.class_ or "")]
+
+    for _ in range(300):
+        if verdict():
+            break
+        threading.Event().wait(0.1)
+    assert "Menée par la culture d'abord" in verdict()[0].children[0]
+    rc.close()
