@@ -205,3 +205,36 @@ def test_the_panel_hands_its_result_to_the_room():
         threading.Event().wait(0.1)
     assert "Menée par la culture d'abord" in verdict()[0].children[0]
     rc.close()
+
+
+def test_one_questionnaire_simulation_at_a_time_the_next_visitor_is_told_to_wait():
+    """The server runs one questionnaire simulation at a time: while another holds the slot, a visitor's
+    request waits (and says so), then runs when the slot frees."""
+    import threading
+
+    import ipyvuetify as v
+    import solara
+
+    from servicesim.viz import questionnaire_page as page
+
+    done = threading.Event()
+    tiny = {"samples": 1, "replicates": 1, "days": 2, "warmup": 0, "seed": 4}
+    _box, rc = solara.render(page.QuestionnairePanel(lang="en", on_done=lambda _r: done.set(), settings=tiny),
+                             handle_error=False)
+
+    def shown(cls: str) -> bool:
+        return any(cls in (w.class_ or "") for w in rc.find(v.Alert).widgets)
+
+    assert page._TURN.acquire(timeout=60)            # another visitor's simulation is running
+    try:
+        next(b for b in rc.find(v.Btn).widgets if b.class_ == "ss-q-run").click()
+        for _ in range(100):
+            if shown("ss-q-waiting"):
+                break
+            threading.Event().wait(0.05)
+        assert shown("ss-q-waiting")
+        assert not done.wait(1.0), "ran while another simulation held the server's slot"
+    finally:
+        page._TURN.release()
+    assert done.wait(120)
+    rc.close()
