@@ -131,30 +131,33 @@ def test_exercise_follows_the_format(path):
     check_format(path, read(path))
 
 
-def french_texts(data) -> list[str]:
-    """Every French text of an exercise's tables (``fr`` keys, at any depth)."""
+def texts_in(data, lang: str) -> list[str]:
+    """Every text in ``lang`` of an exercise's tables (``en`` or ``fr`` keys, at any depth)."""
     out = []
     if isinstance(data, dict):
         for key, value in data.items():
-            if key == "fr":
+            if key == lang:
                 out += value if isinstance(value, list) else [value]
             else:
-                out += french_texts(value)
+                out += texts_in(value, lang)
     elif isinstance(data, list):
         for value in data:
-            out += french_texts(value)
+            out += texts_in(value, lang)
     return out
 
 
 @pytest.mark.parametrize("name", MINE)
-def test_french_texts_follow_the_apps_typography(name):
+def test_texts_follow_the_apps_typography(name):
     """As the app's French catalogue: a narrow no-break space before : ; ? !, no-break spaces inside « »,
-    and a true minus sign in numbers."""
-    texts_fr = french_texts(read(EXERCISES / f"{name}.toml"))
+    and a true minus sign in numbers; in both languages, no word broken across a line ("customer- oriented")."""
+    data = read(EXERCISES / f"{name}.toml")
+    texts_fr = texts_in(data, "fr")
     assert texts_fr
     for text in texts_fr:
         assert not re.search(r" [:;?!]", text) and "« " not in text and " »" not in text, text
         assert not re.search(r"(?<![\w])-\d", text), text
+    for text in texts_fr + texts_in(data, "en"):
+        assert not re.search(r"[a-zé]- [a-zé]", text), text
 
 
 @pytest.mark.parametrize("path", files(), ids=lambda p: p.stem)
