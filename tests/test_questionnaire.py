@@ -119,6 +119,12 @@ def test_the_scenario_file_runs_on_the_command_line(tmp_path):
     assert 1.0 <= summary["csat"] <= 5.0
 
 
+def test_a_title_with_quotes_and_backslashes_still_makes_a_valid_file(tmp_path):
+    path = tmp_path / "quoted.toml"
+    path.write_text(Q.scenario_toml(everyone(3), title='Le "bon" service \\ à C:\\ 100 %\n'), encoding="utf-8")
+    assert load_scenario(path).description == 'Le "bon" service \\ à C:\\ 100 %'
+
+
 def test_the_scenario_file_can_extend_a_sector(tmp_path):
     path = tmp_path / "airline.toml"
     path.write_text(Q.scenario_toml(everyone(2), sector="airline_desk"), encoding="utf-8")

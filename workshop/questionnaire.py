@@ -18,6 +18,7 @@ model parameters (docs/QUESTIONNAIRE.md gives the reasoning item by item):
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from collections.abc import Callable, Mapping
@@ -270,14 +271,13 @@ def scenario_toml(answers: Mapping[str, Any], *, lang: str = "en", sector: str =
     checked = validate(answers, lang)
     rng = ranges(checked, lang)
     mid = point(rng)
-    size = dict(DEFAULT_SIZE if size is None else size)
-    for name, value in size.items():
-        P.SCHEMA[name].coerce(value, "size")
+    size = {name: P.SCHEMA[name].coerce(value, "size")
+            for name, value in (DEFAULT_SIZE if size is None else size).items()}
     movers: dict[str, list[str]] = {}
     for it in items():
         for mv in it.moves:
             movers.setdefault(mv.param, []).append(f"{it.id}={checked[it.id] if checked[it.id] is not None else '?'}")
-    name = title.strip().replace('"', "'") or "My organisation (questionnaire)"
+    name = " ".join(title.split()) or "My organisation (questionnaire)"
     given = sum(v is not None for v in checked.values())
     lines = [
         "# An organisation described with servicesim's questionnaires (customer orientation and service",
@@ -286,7 +286,7 @@ def scenario_toml(answers: Mapping[str, Any], *, lang: str = "en", sector: str =
         + " ".join(f"{k}={v if v is not None else '?'}" for k, v in checked.items()),
         "# Each parameter below sits in the middle of the range the answers allow (shown after it).",
         "# Run it: servicesim run THIS_FILE   (or drop it on the browser app's Explore page)",
-        f'description = "{name}"',
+        f"description = {json.dumps(name, ensure_ascii=False)}",      # a TOML basic string
         'category = "custom"',
     ]
     if sector:
