@@ -308,6 +308,8 @@ EN.update({
     "q.title": "Describe your organisation",
     "q.hint": "Rate the sixteen statements below for an organisation you know well. Your answers set its management style, its practices and the shape of its service chain in the model, with a margin for what a 1-to-5 answer cannot say. The organisation is then simulated as it is, beside the same organisation run culture first and run by command and control.",
     "q.credit": "After Jocelyn Pinet and André Coupet, who diagnose an organisation's customer orientation and its service leadership with two questionnaires; the statements here are servicesim's own.",
+    "q.sector": "Sector it resembles (its customers, requests and service chain)",
+    "q.sector.none": "None in particular: the model's default organisation",
     "q.answered": "{n} of {total} statements rated; one left on \"Don't know\" widens the margin.",
     "q.run": "Simulate my organisation",
     "q.clear": "Clear my answers",

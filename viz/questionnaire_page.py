@@ -26,6 +26,7 @@ log = logging.getLogger("servicesim.viz")
 #: One questionnaire simulation at a time on this server (a room of twenty must not stall the others).
 _TURN = threading.BoundedSemaphore(1)
 DONT_KNOW = "?"
+NO_SECTOR = "none"
 ARM_KEYS = tuple(Q.ARMS)
 COLOURS = {"as_is": "#1f3b5a", "culture_first": "#2e7d32", "command_control": "#b71c1c"}
 
@@ -108,6 +109,14 @@ def verdict(result: Mapping, lang: str) -> str:
              profit=number(gap["profit"]["median"], lang, 1, signed=True))
 
 
+def sector_items(lang: str) -> list[dict]:
+    """The sector presets an organisation may start from (its customers, demand and chain), or none."""
+    from servicesim.model.scenario import names_of
+
+    return [{"text": t("q.sector.none", lang), "value": NO_SECTOR}] + [
+        {"text": t(f"scenario.{name}", lang), "value": name} for name in names_of("sector")]
+
+
 # --- the panel ------------------------------------------------------------------------------------------------
 @solara.component
 def ItemQuestion(item: Q.Item, value, on_value: Callable, lang: str):
@@ -133,6 +142,7 @@ def QuestionnairePanel(lang: str, on_done: Callable[[dict], None] | None = None,
     may set ``samples``, ``replicates``, ``days``, ``warmup`` and ``seed`` (e.g. an exercise's [run]); the
     defaults are ``questionnaire.DEFAULTS``, and the size is capped whatever they are."""
     answers = solara.use_reactive({})
+    sector = solara.use_reactive(NO_SECTOR)
     request = solara.use_reactive(0)
     status = solara.use_reactive("idle")            # idle | waiting | running | done | failed
     progress = solara.use_reactive((0, 0))
@@ -145,6 +155,7 @@ def QuestionnairePanel(lang: str, on_done: Callable[[dict], None] | None = None,
         if request.value == 0:
             return
         wanted = dict(answers.value)
+        chosen_sector = "" if sector.value == NO_SECTOR else sector.value
         try:
             checked = Q.validate(wanted, lang)
         except Q.QuestionnaireError as exc:
@@ -166,7 +177,7 @@ def QuestionnairePanel(lang: str, on_done: Callable[[dict], None] | None = None,
             progress.set((0, 0))
             out = Q.simulate(checked, samples_n=chosen["samples"], replicates=chosen["replicates"],
                              days=chosen["days"], warmup=chosen["warmup"], seed=chosen["seed"], lang=lang,
-                             on_progress=report)
+                             sector=chosen_sector, on_progress=report)
         except _Abandoned:
             return
         except Exception as exc:  # noqa: BLE001 - one line for the visitor, the page stays alive
@@ -177,10 +188,10 @@ def QuestionnairePanel(lang: str, on_done: Callable[[dict], None] | None = None,
             return
         finally:
             _TURN.release()
-        result.set(out)
-        result_answers.set(wanted)
         problem.set(None)
         status.set("done")
+        result_answers.set((wanted, sector.value))
+        result.set(out)
         if on_done is not None:
             try:
                 on_done(out)
@@ -205,6 +216,8 @@ def QuestionnairePanel(lang: str, on_done: Callable[[dict], None] | None = None,
         solara.Markdown(f"## {t('q.title', lang)}")
         solara.Text(t("q.hint", lang), classes=["ss-hint"])
         solara.Text(t("q.credit", lang), classes=["ss-note"])
+        solara.v.Select(label=t("q.sector", lang), v_model=sector.value, on_v_model=sector.set,
+                        items=sector_items(lang), class_="ss-q-sector", style_="max-width: 560px")
         for name in Q.QUESTIONNAIRES:
             solara.Markdown(f"### {qs.titles[name][lang]}")
             solara.Text(qs.intros[name][lang], classes=["ss-hint"])
@@ -215,16 +228,20 @@ def QuestionnairePanel(lang: str, on_done: Callable[[dict], None] | None = None,
             solara.Button(t("q.run", lang), color="primary", on_click=start, disabled=busy, classes=["ss-q-run"])
             solara.Button(t("q.clear", lang), text=True, on_click=lambda: answers.set({}), disabled=busy,
                           classes=["ss-q-clear"])
-        if status.value == "waiting":
-            solara.Info(t("q.waiting", lang), classes=["ss-q-waiting"])
-        elif status.value == "running":
-            done, total = progress.value
-            solara.ProgressLinear(value=100 * done / total if total else True)
-            solara.Text(t("q.running", lang, done=done, total=total or "…"), classes=["ss-q-running"])
-        if problem.value:
-            solara.Error(problem.value, classes=["ss-q-problem"])
-        if result.value is not None:
-            Results(result.value, lang, stale=result_answers.value != answers.value)
+        # the status lives in one container that is always there, so that the results below keep their
+        # place (and their download button) while the status changes
+        with solara.Column(gap="4px", classes=["ss-q-status"]):
+            if status.value == "waiting":
+                solara.Info(t("q.waiting", lang), classes=["ss-q-waiting"])
+            elif status.value == "running":
+                done, total = progress.value
+                solara.ProgressLinear(value=100 * done / total if total else True)
+                solara.Text(t("q.running", lang, done=done, total=total or "…"), classes=["ss-q-running"])
+            if problem.value:
+                solara.Error(problem.value, classes=["ss-q-problem"])
+        with solara.Column(gap="0px", classes=["ss-q-outcome"]):
+            if result.value is not None:
+                Results(result.value, lang, stale=result_answers.value != (answers.value, sector.value))
 
 
 @solara.component

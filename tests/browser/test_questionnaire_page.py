@@ -41,6 +41,8 @@ def test_answer_simulate_and_download(new_page, tmp_path):
     for item, value in (("O1", 2), ("O3", 1), ("L1", 2), ("L2", 1), ("L4", 2)):
         answer(page, item, value)
     expect(page.locator(".ss-q-answered")).to_contain_text("5 of 16 statements rated")
+    page.locator(".ss-q-sector").click()
+    page.get_by_role("option", name="retail store", exact=True).click()
     page.locator(".ss-q-run").click()
     expect(page.locator(".ss-q-verdict")).to_contain_text("Run culture first", timeout=SIMULATION_TIMEOUT)
     for arm in ("as_is", "culture_first", "command_control"):
@@ -51,8 +53,9 @@ def test_answer_simulate_and_download(new_page, tmp_path):
     screenshot(page, "questionnaire")
     path = download(page, tmp_path, "my_organisation.toml")
     text = path.read_text(encoding="utf-8")
-    assert "O3=1" in text and "L2=1" in text
+    assert "O3=1" in text and "L2=1" in text and 'extends = "retail_store"' in text
     loaded = load_scenario(path)
+    assert loaded.params["novelty"] == load_scenario("retail_store").params["novelty"]
     assert loaded.params["handoffs"] >= 3          # O3 = 1: customers passed from one department to the next
     # a changed answer marks the result as out of date
     answer(page, "L1", 5)
