@@ -53,7 +53,8 @@ def check_format(path: Path, data: dict) -> None:
     kind = data["kind"]
     assert kind in FIELDS
     assert data["claims"] and set(data["claims"]) <= CLAIMS
-    assert isinstance(data["credit"], str) and len(data["credit"]) > 20
+    credit = data["credit"]             # names and titles as one string, or a text in each language
+    assert (isinstance(credit, str) and len(credit) > 10) or texts(credit, "credit")
     assert isinstance(data["minutes"], int) and 5 <= data["minutes"] <= 60
     assert isinstance(data["order"], int)
     texts(data["title"], "title")
