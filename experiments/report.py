@@ -867,6 +867,9 @@ def write_report(root: str | Path, formats=("png", "svg")) -> Path:
         tr = rep["transition"]
         _render_transition(r, stats.transition(daily, switch=tr["switch"], stay=tr["stay"], day=tr["day"],
                                                metric=tr.get("metric", "csat")))
+        from . import transition as arm_by_arm
+
+        arm_by_arm.render(r, daily, exp, tr)
     if rep.get("teams") and len(teams):
         t = compute_teams(teams)
         if t is not None:

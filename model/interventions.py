@@ -63,9 +63,16 @@ def _simplification(model: ServiceModel, o: Mapping[str, Any]) -> None:
 
 def _style_change(model: ServiceModel, o: Mapping[str, Any]) -> None:
     target = P.validate(o["values"], base=model.p)
-    model.people.styles.change_to(target, model.day, int(o["transition_days"]))
+    model.people.styles.change_to(target, int(o["transition_days"]))
     if "approval_policy" in o["values"]:
         model.p["approval_policy"] = target["approval_policy"]
+
+
+def _leadership_programme(model: ServiceModel, o: Mapping[str, Any]) -> None:
+    styles, managers = model.people.styles, model.org.managers
+    who = managers[model.rng.random(len(managers)) < o["share"]]
+    styles.enrol(who, int(o["duration"]), float(o["time_off"]))
+    model.until(o["duration"], lambda: styles.graduate(who))
 
 
 def _demand_surge(model: ServiceModel, o: Mapping[str, Any]) -> None:
@@ -122,7 +129,15 @@ KINDS: dict[str, Kind] = {
         _o("duration", "Working days the programme runs", "days", 60, 1, 100_000, "int")),
     "style_change": _kind(
         "Management changes style (a transition that managers must learn)", _style_change,
-        _o("transition_days", "Working days managers take to adopt the new style", "days", 40, 0, 500, "int")),
+        _o("transition_days", "Working days a typical manager (untrained, whose boss models the new style) takes "
+                              "to adopt it; 0 imposes it at once", "days", 40, 0, 500, "int")),
+    "leadership_programme": _kind(
+        "Managers are trained and coached in the posture a new style asks (they then adopt it faster)",
+        _leadership_programme,
+        _o("share", "Share of managers who take part", "share", 1.0, 0.0, 1.0),
+        _o("duration", "Working days the programme runs", "days", 20, 1, 500, "int"),
+        _o("time_off", "Share of each day participants spend in the programme, away from approvals and coaching",
+           "share", 0.2, 0.0, 1.0)),
     "demand_surge": _kind(
         "A surge in customer requests", _demand_surge,
         _o("multiplier", "Factor on the arrival rate during the surge", "x", 1.5, 0.1, 10.0),

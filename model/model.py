@@ -9,11 +9,10 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
-from mesa.discrete_space import Network
 
 from . import money
 from . import params as P
-from .agents import AGENT_CLASS, Employee
+from .agents import AGENT_CLASS, Employee, Manager
 from .customers import CustomerBase
 from .errors import ParamError
 from .interventions import KINDS, Intervention, make
@@ -24,6 +23,8 @@ from .requests import DayTally, ServiceChain
 from .workforce import Workforce
 
 DAYS_PER_YEAR = money.DAYS_PER_YEAR
+#: Leadership measures, daily and (as means over the counted days) per run.
+LEADERSHIP_METRICS = ("manager_adoption", "manager_control", "delegation_practised", "trust", "discretion")
 #: The metrics recorded every day (and reported to Mesa's DataCollector).
 DAILY_METRICS = tuple(m for m in METRICS if m not in ("requests_open", "backlog_mean"))
 
@@ -37,21 +38,34 @@ def _reporter(name: str):
 class ServiceModel(mesa.Model):
     """An organisation serving its customers, one working day per step.
 
+    Mesa's own tools build it from keyword parameters (``ServiceModel(teams=20, delegation=0.8,
+    seed=3)``: ``mesa.batch_run``, ``SolaraViz``); :meth:`from_scenario` builds it from a preset or a
+    scenario file. Days are Mesa's ``steps``: ``day`` is the working day being simulated (during a
+    step) or the next one to simulate (between steps).
+
     Args:
         params: parameter values (validated against the schema; missing ones take their defaults).
         interventions: interventions scheduled by day (see :mod:`~servicesim.model.interventions`).
-        seed: all randomness comes from it.
+        seed: all randomness comes from it (``rng``, or a Mesa scenario's ``rng``, as Mesa's tools pass it).
         record_journeys: keep every request's journey (for tracing one).
-        **values: parameters by name, as Mesa's ``batch_run`` and ``SolaraViz`` pass them
-            (they override ``params``).
+        **values: parameters by name (every name of ``servicesim params``), as Mesa's ``batch_run``
+            and ``SolaraViz`` pass them (they override ``params``).
     """
 
     def __init__(self, params: Mapping[str, Any] | None = None, *, interventions: Iterable[Intervention] = (),
-                 seed: int | None = None, record_journeys: bool = False, **values: Any):
+                 seed: int | None = None, record_journeys: bool = False, rng: int | None = None,
+                 scenario: Any = None, **values: Any):
+        # Mesa's tools may name the seed ``rng`` or pass it inside one of Mesa's own scenarios (SolaraViz's reset)
+        if seed is None:
+            seed = rng if rng is not None else getattr(scenario, "rng", None)
+        if isinstance(seed, str) and seed.strip().isdigit():       # a seed typed in a browser field
+            seed = int(seed)
+        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+            raise ParamError(f"seed {seed!r} is not allowed; allowed: an integer or nothing", name="seed", value=seed)
         super().__init__(rng=seed)
         self.seed_value = seed
         self.p = P.validate({**(params or {}), **values})
-        self.day = 0
+        self._stepping = 0
         self.schedule_plan: list[Intervention] = sorted(interventions, key=lambda iv: iv.day)
         self.intervention_log: list[Intervention] = []
         self._expiries: list[tuple[int, Callable[[], None]]] = []
@@ -62,20 +76,19 @@ class ServiceModel(mesa.Model):
         # and the people's quit draws, whatever their management does (common random numbers).
         org_rng, people_rng, customer_rng, work_rng = self.rng.spawn(4)
         key = int(self.rng.integers(2**62))
+        (leader_rng,) = self.rng.spawn(1)        # managers' own traits (resistance, reactivity, training)
         self.org = build_organisation(self.p, org_rng)
-        self.people = Workforce(self.p, self.org, people_rng, key=key)
+        self.people = Workforce(self.p, self.org, people_rng, key=key, traits=leader_rng)
         self.customers = CustomerBase(self.p, self.org.n_teams, int(self.p["team_size"]), customer_rng, key=key)
         self.journal = Journal() if record_journeys else None
         self.chain = ServiceChain(self.p, self.org, self.people, self.customers, work_rng, self.journal)
         self.graph = self.org.graph
 
-        # Mesa: the organisation as a network space, one agent per post.
-        self.space = Network(self.graph, random=self.random, layout=None)
-        self._employees: list[Employee] = []
-        for i, cell in enumerate(self.space.all_cells.cells):
-            agent = AGENT_CLASS[int(self.org.role[i])](self, i)
-            agent.cell = cell
-            self._employees.append(agent)
+        # Mesa: one agent per post. Managers act every day (Manager.step); employees are windows on
+        # the workforce arrays. Who reports to whom, supplies whom and talks to whom is ``self.graph``
+        # (networkx), read by the organisation's arrays; no Mesa space is needed.
+        self._employees: list[Employee] = [AGENT_CLASS[int(r)](self, i) for i, r in enumerate(self.org.role)]
+        self.managers = self.agents_by_type[Manager]
 
         self.warmup = 0
         self.team_csat_ewma = np.full(self.org.n_teams, np.nan)
@@ -86,7 +99,7 @@ class ServiceModel(mesa.Model):
 
     def _start_counting(self) -> None:
         """Every run-level count starts from zero (at build, and after a warm-up)."""
-        self.totals = DayTally(self.org.n_teams)
+        self.totals = DayTally(self.org.n_teams, self.org.n_units)
         self.quits_total = 0
         self.hires_total = 0
         self.money_total = {k: 0.0 for k in ("revenue", "cost", "profit", "concessions", "supervision",
@@ -95,6 +108,23 @@ class ServiceModel(mesa.Model):
         self.backlog_sum = 0.0
         self.customer_days = 0.0
         self.records: list[dict] = []
+
+    @classmethod
+    def from_scenario(cls, scenario, *, seed: int | None = None, record_journeys: bool = False,
+                      **overrides: Any) -> ServiceModel:
+        """A model of a scenario: a preset's name, a scenario file's path, or a loaded
+        :class:`~servicesim.model.scenario.Scenario`, with its interventions and ``overrides``."""
+        from .scenario import Scenario, load_scenario
+
+        sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        if overrides:
+            sc = sc.with_params(overrides, source="ServiceModel.from_scenario")
+        return cls(sc.params, interventions=sc.interventions, seed=seed, record_journeys=record_journeys)
+
+    @property
+    def day(self) -> int:
+        """The working day being simulated (during a step), or the next one (between steps)."""
+        return self.steps - self._stepping
 
     def warm_up(self, days: int) -> ServiceModel:
         """Simulate ``days`` working days that are not counted: the summary and the daily series
@@ -111,12 +141,18 @@ class ServiceModel(mesa.Model):
     # --- the day ----------------------------------------------------------------------------------
     def step(self) -> None:
         """One working day."""
-        day = self.day
+        self._stepping = 1
+        try:
+            self._day(self.steps - 1)
+        finally:
+            self._stepping = 0
+
+    def _day(self, day: int) -> None:
         self._apply_due_interventions(day)
-        self.people.styles.advance(day)
         chain, people, p = self.chain, self.people, self.p
+        self._lead(p)
         people.begin_day(p)
-        chain.tally = DayTally(self.org.n_teams)
+        chain.tally = DayTally(self.org.n_teams, self.org.n_units)
         chain.arrive(day)
         chain.abandon(day)
         chain.serve_at_front(day)
@@ -126,6 +162,8 @@ class ServiceModel(mesa.Model):
         if p["pay_period"] and (day + 1) % int(p["pay_period"]) == 0:
             people.run_payroll(p, day)
         people.learn(p, chain.mgr_busy)
+        people.learn_to_decide(p)
+        people.build_trust(p)
         people.share_knowledge(p)
         people.feel(p)
         people.cut_corners(p)
@@ -135,7 +173,18 @@ class ServiceModel(mesa.Model):
         people.end_day()
         self._record(day, len(quits))
         self.datacollector.collect(self)
-        self.day += 1
+
+    def _lead(self, p: dict) -> None:
+        """Managers see yesterday's results, then each decides (Manager.step), then practises."""
+        org, styles, t = self.org, self.people.styles, self.chain.tally
+        n = org.size
+        failures, counts = np.zeros(n), np.zeros(n)
+        failures[org.team_manager], counts[org.team_manager] = t.team_complaints, t.team_closed
+        units = org.unit_manager[:org.n_units]
+        failures[units], counts[units] = t.unit_errors, t.unit_done
+        styles.observe(p, failures, counts, self.people.load, self.people.present)
+        self.managers.do("step")
+        styles.practise()
 
     def run(self, days: int) -> ServiceModel:
         for _ in range(int(days)):
@@ -209,7 +258,7 @@ class ServiceModel(mesa.Model):
         self._churned_before = self.customers.churned_total
         self.churned_counted += churned_today
         cash = money.account(self.p, org.role, self.customers.count, t, ppl.training_effort(), ppl.present,
-                             ppl.hires_today)
+                             ppl.hires_today, leaders_in_training=float(ppl.styles.enrolled.sum()))
         for k in self.money_total:
             self.money_total[k] += getattr(cash, k)
         self.records.append({
@@ -235,7 +284,25 @@ class ServiceModel(mesa.Model):
             "revenue": cash.revenue, "cost": cash.cost, "profit": cash.profit, "concessions": cash.concessions,
             "employees": int(staff.sum()),
             "payroll_issues": int((ppl.payroll_issue > 0).sum()),
+            **self._leadership(),
         })
+
+    def _leadership(self) -> dict:
+        """Today's state of leadership: managers' adoption and control, and what the front line lives."""
+        org, ppl, st = self.org, self.people, self.people.styles
+        front = org.front[ppl.present[org.front]]
+        first = org.level == 1
+        lead = first & (org.role == MANAGER)
+        if not len(front):
+            return {"manager_adoption": float(st.adoption[org.managers].mean()), "delegation_practised": math.nan,
+                    "trust": math.nan, "discretion": math.nan, "manager_control": float(st.control[lead].mean())}
+        return {
+            "manager_adoption": float(st.adoption[org.managers].mean()),
+            "manager_control": float(st.control[lead].mean()),
+            "delegation_practised": float(st.current["delegation"][org.boss[front]].mean()),
+            "trust": float(ppl.trust[front].mean()),
+            "discretion": float(ppl.discretion[front].mean()),
+        }
 
     def daily_frame(self) -> pd.DataFrame:
         """One row per simulated day."""
@@ -266,7 +333,7 @@ class ServiceModel(mesa.Model):
     def summary(self) -> dict:
         """Run-level results (the keys scripts rely on)."""
         t = self.totals
-        days = max(self.day - self.warmup, 1)
+        days = max(self.steps - self.warmup, 1)
         daily = self.records
         avg = (lambda key: float(np.nanmean([r[key] for r in daily]))) if daily else (lambda key: math.nan)
         teams = self.team_frame()
@@ -281,6 +348,7 @@ class ServiceModel(mesa.Model):
             "skill": avg("skill"),
             "knowledge": avg("knowledge"),
             "quality_standard": avg("quality_standard"),
+            **{k: avg(k) for k in LEADERSHIP_METRICS},
             "requests_arrived": int(t.arrived),
             "requests_resolved": int(t.resolved),
             "requests_open": len(self.chain.pool),
@@ -293,7 +361,7 @@ class ServiceModel(mesa.Model):
             "churn_rate": self.churned_counted * DAYS_PER_YEAR / max(self.customer_days, 1e-9),
             **per_day,
             "employees": int(len(self.org.staff) + len(self.org.managers)),
-            "days": int(self.day - self.warmup),
+            "days": int(self.steps - self.warmup),
             "warmup": int(self.warmup),
             "seed": self.seed_value,
         }

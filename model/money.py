@@ -39,8 +39,9 @@ class Day:
 
 
 def account(p: dict, role: np.ndarray, customers: int, tally, training_effort: np.ndarray, present: np.ndarray,
-            hires: int) -> Day:
-    """One working day's revenue and costs."""
+            hires: int, leaders_in_training: float = 0.0) -> Day:
+    """One working day's revenue and costs (``leaders_in_training``: managers in a leadership programme,
+    each costing a full programme's trainers and material)."""
     posts = np.bincount(role, minlength=4)
     salaries = posts[FRONT] + p["salary_back"] * (posts[BACK] + posts[PAYROLL]) + p["salary_manager"] * posts[MANAGER]
     staff = (role != MANAGER) & present
@@ -48,7 +49,7 @@ def account(p: dict, role: np.ndarray, customers: int, tally, training_effort: n
         revenue=customers * p["customer_value"] / DAYS_PER_YEAR,
         salaries=float(salaries),
         supervision=p["salary_manager"] * tally.extra_supervisors,
-        training=p["training_cost"] * float(training_effort[staff].sum()),
+        training=p["training_cost"] * (float(training_effort[staff].sum()) + leaders_in_training),
         concessions=tally.concessions,
         rework=p["rework_cost"] * tally.rework,
         recruitment=p["recruitment_cost"] * hires,

@@ -9,6 +9,7 @@ payroll -> everyone) and peer links inside and across teams.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -45,6 +46,18 @@ class Organisation:
     @property
     def staff(self) -> np.ndarray:
         return np.flatnonzero(self.role != MANAGER)
+
+    @cached_property
+    def _by_boss(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        order = np.argsort(self.boss, kind="stable")
+        sorted_boss = self.boss[order]
+        ids = np.arange(self.size)
+        return order, np.searchsorted(sorted_boss, ids, "left"), np.searchsorted(sorted_boss, ids, "right")
+
+    def reports_of(self, position: int) -> np.ndarray:
+        """Positions reporting directly to ``position`` (in position order)."""
+        order, start, end = self._by_boss
+        return order[start[position]:end[position]]
 
     def team_mean(self, x: np.ndarray, present: np.ndarray, empty: float = np.nan) -> np.ndarray:
         """Per front team, the mean of ``x`` over its present front-office staff (``empty`` if none)."""

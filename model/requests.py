@@ -139,19 +139,28 @@ class DayTally:
               # approvals and money
               "approvals_demanded", "approval_capacity", "extra_supervisors", "concessions", "by_rule",
               # the front line's workload: requests taken against what present staff could take
-              "front_taken", "front_capacity")
+              "front_taken", "front_capacity",
+              # as benchmarks count them: requests a manager took over (the customer dealt with them),
+              # and requests settled for good at the first contact in the customer's eyes
+              "referred", "settled_first")
 
-    def __init__(self, n_teams: int):
+    def __init__(self, n_teams: int, n_units: int = 1):
         for f in self.FIELDS:
             setattr(self, f, 0.0)
         self.team_score = np.zeros(n_teams)
         self.team_closed = np.zeros(n_teams)
+        self.team_complaints = np.zeros(n_teams)     # closed requests scored 2 or less (abandoned ones too)
+        self.unit_errors = np.zeros(n_units)         # back-office errors by unit (what its manager sees)
+        self.unit_done = np.zeros(n_units)           # hand-offs processed by unit
 
     def add(self, other: DayTally) -> None:
         for f in self.FIELDS:
             setattr(self, f, getattr(self, f) + getattr(other, f))
         self.team_score += other.team_score
         self.team_closed += other.team_closed
+        self.team_complaints += other.team_complaints
+        self.unit_errors += other.unit_errors
+        self.unit_done += other.unit_done
 
 
 class ServiceChain:
@@ -168,7 +177,7 @@ class ServiceChain:
         self.demand_factor = 1.0       # demand surges
         self.mgr_busy = np.zeros(org.size)
         self.approval_demand = None    # EWMA of each manager's approval queue (the 'staffed' policy sizes to it)
-        self.tally = DayTally(org.n_teams)
+        self.tally = DayTally(org.n_teams, org.n_units)
 
     # --- helpers ---------------------------------------------------------------------------
     def _seq(self, n: int) -> np.ndarray:
@@ -267,15 +276,19 @@ class ServiceChain:
         self.tally.front_taken += len(served)
         self.tally.front_capacity += float(cap.sum())
         if len(served) == 0:
+            people.decided = np.zeros(org.size)
             return
         n = len(served)
         novel, authority = pool["novel"][served], pool["authority"][served]
-        lacks_authority = authority > people.now_autonomy[emp]
+        lacks_authority = authority > people.now_latitude[emp]       # the latitude they dare use (trust)
         sign_off = rng.random(n) < people.now_micro[emp]          # micromanagement: approval required
         bound = novel & (rng.random(n) < people.now_procedure[emp])   # procedures bind where none fits
         sees_misfit = bound & (rng.random(n) < people.knowledge[emp])  # local knowledge: the answer won't fit
         decision_up = lacks_authority | sees_misfit
         escalate = decision_up | sign_off
+        # decisions taken on one's own (a routine case by the book counts as far as the procedure leaves room)
+        own = np.where(escalate | bound, 0.0, np.where(novel, 1.0, 1.0 - people.now_procedure[emp]))
+        people.decided = np.bincount(emp, weights=own, minlength=org.size)
         fit, gesture = self._front_answer(served, emp, bound)
         pool["fit"][served] = fit
         pool["gesture"][served] = gesture
@@ -341,7 +354,8 @@ class ServiceChain:
     def _approval_capacity(self, demand: np.ndarray) -> np.ndarray:
         """Approvals each manager's supervision can give today, by the organisation's approval policy."""
         p = self.p
-        base = np.full(len(demand), float(p["approval_capacity"]))
+        away = self.people.styles.away[self.org.managers]          # managers away in a leadership programme
+        base = np.maximum(float(p["approval_capacity"]) * (1.0 - away), 1.0)
         if p["approval_policy"] != "staffed":
             return base
         if self.approval_demand is None:
@@ -392,7 +406,7 @@ class ServiceChain:
         pick = allocate(slot_of[pool["approver"][queue]], pool["qseq"][queue], np.arange(len(mgrs)), cap, len(mgrs),
                         rng)
         self.mgr_busy[:] = 0.0
-        self.mgr_busy[mgrs] = np.minimum(demand / np.maximum(cap, 1.0), 1.0)
+        self.mgr_busy[mgrs] = np.maximum(np.minimum(demand / np.maximum(cap, 1.0), 1.0), people.styles.away[mgrs])
         done = queue[pick >= 0]
         if len(done) == 0:
             return
@@ -456,10 +470,13 @@ class ServiceChain:
             return
         emp = back[pick[pick >= 0]]
         np.add.at(people.handled, emp, 1.0)
-        acc = people.accuracy(p)[emp]
+        acc = people.accuracy(p, emp)
+        unit_now = pool["unit"][done]
+        self.tally.unit_done += np.bincount(unit_now, minlength=org.n_units)
         # information lost in transit
         lost = p["handoff_error"] * (1.0 - p["awareness_protection"] * people.awareness[emp])
         error = rng.random(len(done)) < 1.0 - acc * (1.0 - lost)
+        self.tally.unit_errors += np.bincount(unit_now[error], minlength=org.n_units)
         wrong, right = done[error], done[~error]
         pool["errors"][wrong] += 1
         pool["qseq"][wrong] = self._seq(len(wrong))                  # rework: back of the queue
@@ -523,6 +540,10 @@ class ServiceChain:
         t.resolved += len(done)
         t.abandoned += len(idx) - len(done)
         t.fcr += int(first.sum())
+        # the customer's view (SQM's FCR): no need to come back — no error reached them and the answer fits,
+        # whatever the back office did behind the scenes
+        t.settled_first += int(((errors[s] == 0) & (terms["fit"][s] >= WRONG_FIT)).sum())
+        t.referred += int((pool["people"][idx] > 0).sum())
         t.resolution_days += float(wait[s].sum())
         t.escalations += float(pool["escalations"][idx].sum())
         t.people += float(people_n[s].sum())
@@ -548,6 +569,7 @@ class ServiceChain:
             team = self.customers.team[pool["customer"][idx]]
             t.team_score += np.bincount(team, weights=score, minlength=self.org.n_teams)
             t.team_closed += np.bincount(team, minlength=self.org.n_teams)
+            t.team_complaints += np.bincount(team[score <= 2.0], minlength=self.org.n_teams)
 
     def open_by_team(self) -> np.ndarray:
         return np.bincount(self.pool["team"], minlength=self.org.n_teams)

@@ -2,14 +2,16 @@
 
 State lives in arrays indexed by position (see :mod:`~servicesim.model.organisation`), so the
 daily update of ten thousand people is a handful of numpy operations. The Mesa agents in
-:mod:`~servicesim.model.agents` are readable views on these arrays.
+:mod:`~servicesim.model.agents` are readable windows on these arrays.
 
 Each mechanism is one method, named for what happens: :meth:`Workforce.learn`,
+:meth:`Workforce.learn_to_decide`, :meth:`Workforce.build_trust`,
 :meth:`Workforce.share_knowledge`, :meth:`Workforce.feel`, :meth:`Workforce.cut_corners`,
 :meth:`Workforce.absorb_culture`, :meth:`Workforce.quit_jobs`, :meth:`Workforce.hire`,
-:meth:`Workforce.run_payroll`. :meth:`Workforce.begin_day` computes once a day what the work
-of the day reads many times (the style each person lives under, autonomy, judgement, mood,
-capacity).
+:meth:`Workforce.run_payroll`. Managers' styles and own state are in :class:`Styles`
+(:mod:`~servicesim.model.leaders`); managers act on them in :mod:`~servicesim.model.agents`.
+:meth:`Workforce.begin_day` computes once a day what the work of the day reads many times (the
+style each person lives under, autonomy, latitude used, judgement, mood, capacity).
 
 Chance that concerns one person (quitting, a newcomer's traits, a pay error) is drawn from
 streams keyed by the day and the person's post (common random numbers: the same person faces
@@ -21,8 +23,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import chance
+from .leaders import Styles
 from .organisation import BACK, FRONT, MANAGER, PAYROLL, Organisation
-from .params import NUMERIC_STYLE_PARAMS, SCHEMA
 
 
 def authority_of_level(level: np.ndarray, top: int, base: float) -> np.ndarray:
@@ -30,72 +32,11 @@ def authority_of_level(level: np.ndarray, top: int, base: float) -> np.ndarray:
     return np.where(level >= top, 1.0, 1.0 - base ** level.astype(float))
 
 
-#: Style parameters that change the day a new style is announced; the others are practices.
-ANNOUNCED = ("values_emphasis",)
-PRACTICES = ("delegation", "micromanagement", "procedure_adherence", "training", "coaching", "recognition")
-
-
-class Styles:
-    """Management style per manager position (numeric parameters of both blocks), with gradual
-    transitions (C8). Each manager's value is the organisation's plus individual noise."""
-
-    def __init__(self, p: dict, org: Organisation, rng: np.random.Generator):
-        m = len(org.role)
-        spread = float(p["style_spread"])
-        self._noise = {k: rng.normal(0.0, spread, m) for k in NUMERIC_STYLE_PARAMS}
-        self.current = {k: np.zeros(m) for k in NUMERIC_STYLE_PARAMS}
-        self.start = {k: np.full(m, float(p[k])) for k in NUMERIC_STYLE_PARAMS}
-        self.target = dict(self.start)
-        self.t0, self.duration = 0, 0
-        self.set_now(p)
-
-    def _bounded(self, name: str, base: np.ndarray) -> np.ndarray:
-        par = SCHEMA[name]
-        return np.clip(base + self._noise[name], par.low, par.high)
-
-    def set_now(self, p: dict) -> None:
-        """Every style parameter set at once; any transition under way ends."""
-        for k in NUMERIC_STYLE_PARAMS:
-            self.set_param(k, p[k])
-        self.duration = 0
-
-    def set_param(self, k: str, value: float) -> None:
-        """One style parameter set for every manager at once (individual spread kept)."""
-        self.start[k] = self.target[k] = np.full(len(self._noise[k]), float(value))
-        self.current[k] = self._bounded(k, self.start[k])
-
-    def change_to(self, p: dict, day: int, transition_days: int) -> None:
-        """Start moving every manager towards the style ``p`` over ``transition_days``.
-
-        The new values are announced at once; practices follow only as managers learn the new
-        posture (C8), so for a while what is said and what is done disagree (C5)."""
-        self.start = {k: self._progress(k, day) for k in NUMERIC_STYLE_PARAMS}
-        self.target = {k: np.full(len(self._noise[k]), float(p[k])) for k in NUMERIC_STYLE_PARAMS}
-        for k in ANNOUNCED:
-            self.start[k] = self.target[k]
-        self.t0, self.duration = day, max(0, int(transition_days))
-        self.advance(day)
-
-    def practice_gap(self) -> np.ndarray:
-        """Per manager: how far practices still are from the announced style (0 outside transitions)."""
-        gaps = [np.abs(self._bounded(k, self.target[k]) - self.current[k]) for k in PRACTICES]
-        return np.mean(gaps, axis=0)
-
-    def _progress(self, k: str, day: int) -> np.ndarray:
-        if self.duration == 0:
-            return self.target[k]
-        f = min(1.0, max(0.0, (day - self.t0) / self.duration))
-        return self.start[k] + f * (self.target[k] - self.start[k])
-
-    def advance(self, day: int) -> None:
-        for k in NUMERIC_STYLE_PARAMS:
-            self.current[k] = self._bounded(k, self._progress(k, day))
-
-
 class Workforce:
     """Every employee's state, as arrays, with the daily mechanisms that change it."""
 
-    def __init__(self, p: dict, org: Organisation, rng: np.random.Generator, key: int = 0):
+    def __init__(self, p: dict, org: Organisation, rng: np.random.Generator, key: int = 0,
+                 traits: np.random.Generator | None = None):
         n = org.size
         self.org, self.key = org, key
         self.role = org.role
@@ -123,11 +64,17 @@ class Workforce:
         self.extra_recognition = 0.0
         self.mystery_customer = False
         self.incident = np.zeros(org.n_units + 1)   # accuracy lost per back unit (payroll last)
-        self.styles = Styles(p, org, rng)
+        self.styles = Styles(p, org, rng, np.random.default_rng(key) if traits is None else traits)
+        self.decided = np.zeros(n)            # requests decided on one's own today (weighted by latitude)
         self.top_level = int(org.level.max())
         self.authority_limit_mgr = authority_of_level(org.level, self.top_level, p["authority_level_base"])
         self._boss_or_self = np.where(org.boss >= 0, org.boss, np.arange(n))
         self._boss_or_self[org.managers] = org.managers
+        # discretionary competence: years under the organisation's style have built it where people
+        # had latitude and eroded it where procedures bound them without any
+        self.discretion = 1.0 - self.style_of("procedure_adherence") * (1.0 - self.autonomy(p))
+        self.discretion[org.managers] = 1.0
+        self.trust = self.styles.lived[self._boss_or_self].copy()    # trust in one's manager, as earned so far
         self.begin_day(p)
 
     # --- derived quantities -----------------------------------------------------------------
@@ -140,10 +87,19 @@ class Workforce:
         return self.styles.current[name][self._boss_or_self]
 
     def lived_consistency(self) -> np.ndarray:
-        """Role-model consistency as people see it: the style's, less any gap between the values
-        announced and the practices still in force."""
-        gap = self.styles.practice_gap()
-        return self.style_of("consistency") * (1.0 - np.minimum(1.0, 2.0 * gap[self._boss_or_self]))
+        """Role-model consistency as people see it in their manager: the manager's consistency, less
+        any gap between the values announced and what it practises (its own behaviour, C5)."""
+        return self.styles.lived[self._boss_or_self]
+
+    def ambiguity(self) -> np.ndarray:
+        """How unclear each person's decision rights are (their manager mid-change, mixed signals)."""
+        return self.styles.ambiguity[self._boss_or_self]
+
+    def latitude(self, p: dict) -> np.ndarray:
+        """The latitude a person dares use: what is granted, as far as they trust their manager to
+        back them (Mayer, Davis & Schoorman 1995)."""
+        floor = p["trust_latitude_floor"]
+        return self.autonomy(p) * (floor + (1.0 - floor) * self.trust)
 
     def preferred_autonomy(self, p: dict) -> np.ndarray:
         """The latitude a person handles well: their tolerance, tempered by competence (C7)."""
@@ -156,10 +112,11 @@ class Workforce:
         return (1.0 - sit) * self.style_of("delegation") + sit * self.preferred_autonomy(p)
 
     def judgement(self, p: dict) -> np.ndarray:
-        """The latitude a person can use well: skill, and a culture that says what the right thing is.
-        Authority used beyond it makes costly or wrong decisions (Bowen & Lawler 1992; C3)."""
-        w = p["judgement_alignment_weight"]
-        return (1.0 - w) * self.skill + w * self.alignment
+        """The latitude a person can use well: skill, and a culture that says what the right thing is,
+        as far as they have practised deciding (discretionary competence). Authority used beyond it
+        makes costly or wrong decisions (Bowen & Lawler 1992; C3)."""
+        w, f = p["judgement_alignment_weight"], p["discretion_judgement_floor"]
+        return ((1.0 - w) * self.skill + w * self.alignment) * (f + (1.0 - f) * self.discretion)
 
     def mood(self, p: dict) -> np.ndarray:
         """How the person comes across to a customer today (engagement up, stress down)."""
@@ -179,9 +136,11 @@ class Workforce:
         return np.minimum(1.0, self.style_of("recognition") + self.extra_recognition)
 
     def off_floor(self, p: dict) -> np.ndarray:
-        """Share of today each person spends in training or being coached, away from the work."""
+        """Share of today each person spends in training, being coached, or in sessions on a new way of
+        working while their manager adopts it, away from the work (Repenning & Sterman 2001)."""
         return (p["training_time"] * self.training_effort()
-                + p["coaching_time"] * self.style_of("coaching") * self.coach_time)
+                + p["coaching_time"] * self.style_of("coaching") * self.coach_time
+                + p["transition_session_time"] * self.now_sessions)
 
     def capacity(self, p: dict, base: float) -> np.ndarray:
         """Requests (front) or hand-offs (back) each position can take today."""
@@ -190,19 +149,24 @@ class Workforce:
         speed *= np.maximum(0.2, 1.0 + p["effort_speed"] * self.effort()) * (1.0 - self.off_floor(p))
         return base * speed / self.pace * self.present
 
-    def accuracy(self, p: dict) -> np.ndarray:
-        """Chance a back-office employee processes a hand-off right (pressure, care and skill)."""
-        err = (1.0 - p["backoffice_accuracy"]) * (1.5 - self.skill)
-        err *= 1.0 + p["accuracy_pressure"] * np.tanh(np.maximum(self.load - 1.0, 0.0))
-        err *= 1.0 - p["accuracy_engagement"] * (self.engagement - 0.5)
-        err *= 1.0 - p["accuracy_awareness"] * self.awareness
+    def accuracy(self, p: dict, idx: np.ndarray | None = None) -> np.ndarray:
+        """Chance a back-office employee processes a hand-off right (pressure, care and skill), for the
+        positions ``idx`` (all if None)."""
+        rows = slice(None) if idx is None else idx
+        err = (1.0 - p["backoffice_accuracy"]) * (1.5 - self.skill[rows])
+        err *= 1.0 + p["accuracy_pressure"] * np.tanh(np.maximum(self.load[rows] - 1.0, 0.0))
+        err *= 1.0 - p["accuracy_engagement"] * (self.engagement[rows] - 0.5)
+        err *= 1.0 - p["accuracy_awareness"] * self.awareness[rows]
         acc = 1.0 - np.clip(err, 0.0, 1.0)
-        unit = np.clip(self.org.team, 0, None)
+        unit = np.clip(self.org.team[rows], 0, None)
         return acc * (1.0 - self.incident[np.minimum(unit, len(self.incident) - 1)])
 
     def begin_day(self, p: dict) -> None:
         """What the day's work reads many times, computed once (arrays over all positions)."""
+        self.now_sessions = self.styles.adopting()[self._boss_or_self]
+        self.now_sessions[self.org.managers] = 0.0
         self.now_autonomy = self.autonomy(p)
+        self.now_latitude = self.latitude(p)
         self.now_judgement = self.judgement(p)
         self.now_mood = self.mood(p)
         self.now_micro = self.style_of("micromanagement")
@@ -230,6 +194,26 @@ class Workforce:
         fade = p["forgetting"] * (self.skill - p["novice_skill"]).clip(0) * (working & (self.handled == 0))
         self.skill = np.where(staff, np.clip(self.skill + gain - fade, 0.0, 1.0), self.skill)
 
+    def learn_to_decide(self, p: dict) -> None:
+        """Discretionary competence grows by deciding — one's own decisions today, and sessions on the
+        new way of working — and erodes under procedures that bind with no latitude: people long used
+        to asking permission are not good at deciding on day one."""
+        front = self.front_mask & self.present
+        share = np.minimum(1.0, self.decided / np.maximum(self.handled, 1.0) + self.now_sessions)
+        binding = self.now_procedure * (1.0 - self.now_autonomy)
+        d = self.discretion
+        d = d + p["discretion_learning"] * share * (1.0 - d) - p["discretion_erosion"] * binding * d
+        self.discretion = np.where(front, np.clip(d, 0.0, 1.0), self.discretion)
+
+    def build_trust(self, p: dict) -> None:
+        """Trust in one's manager follows what the manager shows: the consistency of its practice with the
+        values it states (integrity), less any control it has tightened (Mayer, Davis & Schoorman 1995)."""
+        boss = self._boss_or_self
+        tightened = np.maximum(self.styles.control[boss], 0.0)
+        target = self.styles.lived[boss] * (1.0 - p["trust_control_weight"] * tightened)
+        staff = (self.role != MANAGER) & self.present
+        self.trust = np.where(staff, self.trust + p["trust_rate"] * (target - self.trust), self.trust)
+
     def share_knowledge(self, p: dict) -> None:
         """Local customer knowledge grows with contacts, goes out of date, and spreads to peers who
         know less (C1). It lives with front-office people and leaves with them."""
@@ -248,7 +232,8 @@ class Workforce:
         recog = self.recognition_effort()
         pressure = np.tanh(np.maximum(self.load - p["pressure_threshold"], 0.0))
         stress_target = (0.1 + p["stress_pressure_weight"] * pressure + p["payroll_stress"] * (self.payroll_issue > 0)
-                         + p["stress_micromanagement_weight"] * micro - p["stress_recognition_relief"] * recog)
+                         + p["stress_micromanagement_weight"] * micro - p["stress_recognition_relief"] * recog
+                         + p["ambiguity_stress"] * self.ambiguity())
         self.stress += p["stress_rate"] * (np.clip(stress_target, 0.0, 1.0) - self.stress)
         autonomy = self.autonomy(p)
         gap = (autonomy - self.preferred_autonomy(p)) / p["autonomy_fit_width"]
@@ -332,6 +317,8 @@ class Workforce:
             self.standard[new] = team_norm[new]
             self.pace[new] = team_norm[new]
             self.awareness[new] = np.where(self.role[new] == FRONT, 0.8, 0.2)
+            self.discretion[new] = p["novice_skill"]         # a newcomer has not yet practised deciding here
+            self.trust[new] = 0.5                              # and neither trusts nor distrusts their manager
             self.tenure[new] = 0.0
             self.success[new] = 0.6
             self.payroll_issue[new] = 0
@@ -350,7 +337,7 @@ class Workforce:
     def run_payroll(self, p: dict, day: int) -> np.ndarray:
         """A payroll run: each mis-paid employee carries the trouble until payroll fixes it (C10)."""
         pay = self.org.payroll
-        acc = self.accuracy(p)[pay][self.present[pay]]
+        acc = self.accuracy(p, pay)[self.present[pay]]
         acc_now = float(acc.mean()) if len(acc) else 0.0
         base_err = max(1.0 - p["backoffice_accuracy"], 1e-3)
         risk = min(1.0, p["payroll_error"] * (1.0 - acc_now) / base_err)

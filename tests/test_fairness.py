@@ -119,9 +119,10 @@ def test_timeboxed_approvals_are_settled_by_rule():
 
 
 def test_a_sign_off_costs_the_customer_only_their_wait():
-    """Sign-offs the customer never sees do not count as people dealt with; decisions passed up do."""
+    """Sign-offs the customer never sees do not count as people dealt with; decisions passed up do.
+    (Full delegation, used in full: people trust it and managers keep it, so no decision goes up.)"""
     sign_offs = mean_summary("bersin", micromanagement=0.8, delegation=1.0, procedure_adherence=0.0, situational=0.0,
-                             style_spread=0.0)
+                             style_spread=0.0, trust_latitude_floor=1.0, control_reactivity=0.0)
     managers_met = lambda s: s["people_per_request"] - s["handoffs_per_request"]  # noqa: E731
     assert sign_offs["escalation_rate"] > 0.5
     assert managers_met(sign_offs) < 0.02
@@ -131,8 +132,10 @@ def test_a_sign_off_costs_the_customer_only_their_wait():
 
 # --- autonomy gets its costs -------------------------------------------------------------------------
 def test_concessions_cost_rises_with_delegation_beyond_judgement():
-    low = mean_summary("laissez_faire", delegation=0.2, micromanagement=0.0, initial_skill=0.3)
-    high = mean_summary("laissez_faire", delegation=1.0, micromanagement=0.0, initial_skill=0.3)
+    # the latitude granted is used in full (trust does not hold it back), to isolate its cost
+    used_in_full = {"micromanagement": 0.0, "initial_skill": 0.3, "trust_latitude_floor": 1.0}
+    low = mean_summary("laissez_faire", delegation=0.2, **used_in_full)
+    high = mean_summary("laissez_faire", delegation=1.0, **used_in_full)
     per_request = lambda s: s["concessions"] / s["arrival_rate"]  # noqa: E731
     assert per_request(high) > per_request(low) * 1.05
     assert high["concessions"] > low["concessions"]

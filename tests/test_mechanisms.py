@@ -306,7 +306,8 @@ def test_a_request_can_be_followed_through_the_chain():
 
 def test_a_style_change_announces_values_before_practices_follow():
     """C5/C8: during a transition the new values are proclaimed while practices lag, and the gap
-    reads as inconsistency until the practices catch up."""
+    reads as inconsistency until managers have adopted the practices (each at its own pace, some
+    never quite: the resisting share)."""
     m = ServiceModel(load_scenario("hierarchical", SMALL).params, seed=1)
     stated = m.people.lived_consistency()[m.org.staff].mean()
     m.intervene("style_change", style="bersin", transition_days=40)
@@ -316,7 +317,7 @@ def test_a_style_change_announces_values_before_practices_follow():
     assert during.mean() < 0.5 * m.people.style_of("consistency")[m.org.staff].mean()
     m.run(45)
     after = m.people.lived_consistency()[m.org.staff]
-    assert after.mean() == pytest.approx(m.people.style_of("consistency")[m.org.staff].mean())
+    assert after.mean() > 0.9 * m.people.style_of("consistency")[m.org.staff].mean()
     assert after.mean() > stated
 
 

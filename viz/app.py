@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from html import escape
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 import pandas as pd
 import solara
@@ -23,10 +23,12 @@ from servicesim.model import params as P
 from servicesim.model.interventions import KINDS
 from servicesim.model.metrics import METRICS
 from servicesim.model.scenario import list_scenarios, style_names
+from servicesim.workshop.texts import t as wt
 
 from . import charts, questionnaire_page, svg
 from .fields import SEED_MAX, FieldError, field_message, parse_param
 from .i18n import LANGS, describe_event, explain_outcome, metric_label, metric_unit, norm_lang, number, t, tn, unit
+from .room_pages import RoomPage
 from .scenario_drop import ScenarioDrop
 from .sim import Pair, Simulation, load_preset, load_uploaded
 from .widgets import Debounce, IntField, guarded, problem_text
@@ -137,7 +139,11 @@ def Layout(children: list | None = None):
     if children is None:
         children = []
     router = solara.use_router()
-    session = solara.use_memo(AppSession, [])
+    here = router.path.strip("/").split("/")[-1] if router.path else ""
+    box = solara.use_ref(None)
+    if box.current is None and here != "room":     # workshop rooms drive no model of their own
+        box.current = AppSession()
+    session = box.current
     lang = solara.use_reactive(lang_from_query(router.search) or "en")
 
     def follow_url():
@@ -148,14 +154,14 @@ def Layout(children: list | None = None):
     solara.use_effect(follow_url, [router.search])
     SessionContext.provide(session)
     LangContext.provide(lang)
-    here = router.path.strip("/").split("/")[-1] if router.path else ""
 
     def go(path):
         return lambda: router.push(f"/{path}?lang={lang.value}")
 
     def set_lang(value):
         lang.set(value)
-        router.push(f"{router.path or '/'}?lang={value}")
+        kept = {k: v[0] for k, v in parse_qs((router.search or "").lstrip("?")).items() if k != "lang"}
+        router.push(f"{router.path or '/'}?{urlencode({**kept, 'lang': value})}")
 
     with solara.Column(gap="0px", style={"min-height": "100vh"}) as main:
         solara.Style(CSS)
@@ -167,6 +173,8 @@ def Layout(children: list | None = None):
             for path, key in PAGES:
                 classes = ["ss-nav", f"ss-nav-{path or 'explore'}"] + (["ss-nav-active"] if here == path else [])
                 solara.Button(t(key, lang.value), on_click=go(path), text=True, classes=classes)
+            solara.Button(wt("nav.room", lang.value), on_click=go("room"), text=True,
+                          classes=["ss-nav", "ss-nav-room"] + (["ss-nav-active"] if here == "room" else []))
             solara.v.Spacer()
             solara.ToggleButtonsSingle(value=lang.value, on_value=set_lang, classes=["ss-lang"], dense=True,
                                        children=[solara.Button(code.upper(), value=code, classes=[f"ss-lang-{code}"])
@@ -1057,4 +1065,5 @@ routes = [
     solara.Route(path="journey", component=Journey, label="Journey"),
     solara.Route(path="info", component=Info, label="Info"),
     solara.Route(path="questionnaire", component=questionnaire_page.Page, label="Questionnaire"),
+    solara.Route(path="room", component=RoomPage, label="Workshop"),
 ]

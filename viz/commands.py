@@ -39,8 +39,28 @@ def server_command(host: str, port: int, production: bool = True) -> list[str]:
     return cmd
 
 
+def data_dir(text: str | None, env: dict | None = None):
+    """The workshop data directory (rooms, dropped exercise files): ``--data`` or the per-user default,
+    created if needed; refused in one line if it cannot hold the rooms' database."""
+    from pathlib import Path
+
+    from servicesim.workshop.store import default_data_dir
+
+    path = Path(text).expanduser() if text else default_data_dir(os.environ if env is None else env)
+    if path.exists() and not path.is_dir():
+        raise ParamError(f"--data: {str(text or path)!r} is a file; allowed: a directory (created if missing)")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParamError(f"--data: {str(text or path)!r} cannot be created ({exc.strerror}); allowed: a directory "
+                         "this user can write") from None
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise ParamError(f"--data: {str(text or path)!r} is not writable; allowed: a directory this user can write")
+    return path.resolve()
+
+
 def server_environment(base: dict | None = None, max_employees: int | None = None,
-                       max_customers: int | None = None) -> dict:
+                       max_customers: int | None = None, data: str | None = None) -> dict:
     """The environment a server needs here: offline assets, no telemetry, no CDN fallback, and the
     limits on what one browser session may build."""
     from .assets import cache_dir
@@ -61,6 +81,10 @@ def server_environment(base: dict | None = None, max_employees: int | None = Non
         env[ENV_MAX_EMPLOYEES] = str(int(max_employees))
     if max_customers is not None:
         env[ENV_MAX_CUSTOMERS] = str(int(max_customers))
+    if data is not None:
+        from servicesim.workshop.store import ENV_DATA
+
+        env[ENV_DATA] = str(data)
     return env
 
 
@@ -71,11 +95,14 @@ def cmd_ui(args) -> int:
     host, port = args.host, _port(args.port)
     max_employees = _limit("--max-employees", args.max_employees or DEFAULT_MAX_EMPLOYEES, MIN_EMPLOYEES)
     max_customers = _limit("--max-customers", args.max_customers or DEFAULT_MAX_CUSTOMERS, MIN_CUSTOMERS)
+    data = data_dir(args.data)
     fetch(verbose=False)
     print(f"servicesim ui: serving on http://{host}:{port}/  (?lang=fr for French; Ctrl-C to stop); "
-          f"each session may build up to {max_employees} employees and {max_customers} customers", flush=True)
+          f"each session may build up to {max_employees} employees and {max_customers} customers; "
+          f"workshop rooms on http://{host}:{port}/room, kept in {data}", flush=True)
     proc = subprocess.Popen(server_command(host, port, production=not args.dev),
-                            env=server_environment(max_employees=max_employees, max_customers=max_customers))
+                            env=server_environment(max_employees=max_employees, max_customers=max_customers,
+                                                   data=str(data)))
     return supervise(proc)
 
 
@@ -106,7 +133,7 @@ def supervise(proc: subprocess.Popen, grace: float = 10.0) -> int:
 
 
 #: The smallest limits accepted: every shipped preset must fit.
-MIN_EMPLOYEES, MIN_CUSTOMERS = 200, 20_000
+MIN_EMPLOYEES, MIN_CUSTOMERS = 200, 350_000
 
 
 def register(subparsers) -> None:
@@ -120,7 +147,11 @@ def register(subparsers) -> None:
                    help="largest organisation one browser session may build, in employees (default 1000; "
                         "the organisation's size is teams × team size plus back office, payroll and managers)")
     p.add_argument("--max-customers", default=None,
-                   help="largest customer base one session may build (default 40000); requests a day are "
+                   help="largest customer base one session may build (default 400000; the calibrated presets have 170000-320000); requests a day are "
                         "bounded at a fifth of it")
+    p.add_argument("--data", default=None, metavar="DIR",
+                   help="where workshop rooms are kept (an SQLite database) and where a facilitator drops "
+                        "exercise files (DIR/exercises/*.toml); default $XDG_DATA_HOME/servicesim or "
+                        "~/.local/share/servicesim")
     p.add_argument("--dev", action="store_true", help="development mode (auto-reload, detailed errors)")
     p.set_defaults(handler=cmd_ui)

@@ -178,6 +178,7 @@ EN: dict[str, str] = {
     "iv.style_change": "Change of style",
     "iv.demand_surge": "Demand surge",
     "iv.backoffice_incident": "Back-office incident",
+    "iv.leadership_programme": "Leadership programme",
     "iv.training_programme.desc": "A training programme on top of the usual effort (20 days)",
     "iv.job_swap.desc": "'Walk in my shoes': half the back-office staff spend time at the front desk",
     "iv.mystery_customer.desc": "Mystery-customer reports for 60 days: everyone sees the service through the customer's eyes",
@@ -186,6 +187,7 @@ EN: dict[str, str] = {
     "iv.style_change.desc": "Management adopts another style; managers need time to learn the new posture",
     "iv.demand_surge.desc": "Half as many requests again for 20 days",
     "iv.backoffice_incident.desc": "An incident degrades back-office unit 0 for 20 days",
+    "iv.leadership_programme.desc": "Every manager is trained and coached for 20 days in the posture a new style asks",
     # --- scenarios -------------------------------------------------------------------------------------
     "scenario.bersin": "bersin — culture first",
     "scenario.hierarchical": "hierarchical — command and control",
