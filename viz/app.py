@@ -25,7 +25,7 @@ from servicesim.model.metrics import METRICS
 from servicesim.model.scenario import list_scenarios, style_names
 from servicesim.workshop.texts import t as wt
 
-from . import charts, svg
+from . import charts, questionnaire_page, svg
 from .fields import SEED_MAX, FieldError, field_message, parse_param
 from .i18n import LANGS, describe_event, explain_outcome, metric_label, metric_unit, norm_lang, number, t, tn, unit
 from .room_pages import RoomPage
@@ -130,7 +130,8 @@ def lang_from_query(search: str | None) -> str | None:
 
 
 # --- layout ----------------------------------------------------------------------------------------
-PAGES = (("", "nav.explore"), ("compare", "nav.compare"), ("journey", "nav.journey"), ("info", "nav.info"))
+PAGES = (("", "nav.explore"), ("compare", "nav.compare"), ("journey", "nav.journey"), ("info", "nav.info"),
+         ("questionnaire", "nav.questionnaire"))
 
 
 @solara.component
@@ -1063,5 +1064,6 @@ routes = [
     solara.Route(path="compare", component=Compare, label="Compare"),
     solara.Route(path="journey", component=Journey, label="Journey"),
     solara.Route(path="info", component=Info, label="Info"),
+    solara.Route(path="questionnaire", component=questionnaire_page.Page, label="Questionnaire"),
     solara.Route(path="room", component=RoomPage, label="Workshop"),
 ]

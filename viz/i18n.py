@@ -304,6 +304,38 @@ EN.update({
 })
 
 
+# --- the questionnaire page (viz/questionnaire_page.py; its statements live in workshop/questionnaire.toml) ---
+EN.update({
+    "nav.questionnaire": "Your organisation",
+    "q.title": "Describe your organisation",
+    "q.hint": "Rate the sixteen statements below for an organisation you know well. Your answers set its management style, its practices and the shape of its service chain in the model, with a margin for what a 1-to-5 answer cannot say. The organisation is then simulated as it is, beside the same organisation run culture first and run by command and control.",
+    "q.credit": "After Jocelyn Pinet and André Coupet, who diagnose an organisation's customer orientation and its service leadership with two questionnaires; the statements here are servicesim's own.",
+    "q.sector": "Sector it resembles (its customers, requests and service chain)",
+    "q.sector.none": "None in particular: the model's default organisation",
+    "q.answered": "{n} of {total} statements rated; one left on \"Don't know\" widens the margin.",
+    "q.run": "Simulate my organisation",
+    "q.clear": "Clear my answers",
+    "q.waiting": "Another simulation is running on this server: yours starts as soon as it ends.",
+    "q.running": "Simulating: run {done} of {total}",
+    "q.result": "Your organisation, simulated",
+    "q.stale": "Your answers have changed since this result: simulate again to update it.",
+    "q.verdict": "Run culture first, its customer satisfaction would change by {csat} (from {low} to {high}) and its profit by {profit} salary-days a day.",
+    "q.col.arm": "Management",
+    "q.col.csat": "Customer satisfaction (1–5)",
+    "q.col.profit": "Profit (salary-days a day)",
+    "q.arm.as_is": "As you describe it",
+    "q.arm.culture_first": "Culture first",
+    "q.arm.command_control": "Command and control",
+    "q.to": "to",
+    "q.chart.csat": "Customer satisfaction (1–5): median (dot) and band (line)",
+    "q.chart.profit": "Profit (salary-days a day): median (dot) and band (line)",
+    "q.band_note": "Median of {runs} runs: {samples} versions of your organisation drawn within the margins of your answers, each run as it is and under both styles with the same customers and staff. In brackets and as lines: the {low}th to {high}th percentiles. A small organisation ({people} front-line staff) over {days} working days.",
+    "q.download": "Download the scenario file",
+    "q.download_hint": "Run it with servicesim run FILE, or drop it on the Explore page.",
+    "q.filename": "my_organisation.toml",
+})
+
+
 # --- parameters, groups and units added with the model's structure/practices split and money ---
 EN.update({
     "unit.per gesture": "per gesture",
