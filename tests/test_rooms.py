@@ -80,6 +80,12 @@ ask = { en = "Where?", fr = "Où ?" }
 questions = { en = ["Why?"], fr = ["Pourquoi ?"] }
 """
 
+#: A questionnaire exercise: each participant simulates their own organisation.
+OWN = (TINY.replace('id = "tiny"', 'id = "own"').replace('kind = "compare"', 'kind = "questionnaire"')
+       .replace("days = 15", "days = 3").split("[run.a]")[0]
+       + '[[predict]]\nfield = "csat_gap"\nask = { en = "Gap?", fr = "Écart ?" }\n'
+       '[debrief]\nquestions = { en = ["Why?"], fr = ["Pourquoi ?"] }\n')
+
 
 @pytest.fixture
 def rooms(tmp_path, monkeypatch):
@@ -393,10 +399,7 @@ def test_a_failed_run_says_so_and_can_be_started_again(rooms, monkeypatch):
 
 
 def test_a_questionnaire_participant_brings_their_own_outcome(rooms, tmp_path):
-    q = (TINY.replace('id = "tiny"', 'id = "own"').replace('kind = "compare"', 'kind = "questionnaire"')
-         .split("[run.a]")[0] + '[[predict]]\nfield = "csat_gap"\nask = { en = "Gap?", fr = "Écart ?" }\n'
-         '[debrief]\nquestions = { en = ["Why?"], fr = ["Pourquoi ?"] }\n')
-    (tmp_path / "exercises" / "own.toml").write_text(q, encoding="utf-8")
+    (tmp_path / "exercises" / "own.toml").write_text(OWN, encoding="utf-8")
     room, (ann, bob, _c) = predicting(rooms, exercise="own")
     rooms.predict(room.code, ann.key, {"csat_gap": 0.3})
     rooms.predict(room.code, bob.key, {"csat_gap": -0.2})
@@ -410,6 +413,41 @@ def test_a_questionnaire_participant_brings_their_own_outcome(rooms, tmp_path):
     assert {r.name: r.inside["csat_gap"] for r in board.rows} == {"Ann": True, "Bob": False}
     assert "2 organisations" in B.verdict(state.exercise, None, "fr", state.outcomes)
 
+
+
+def test_a_participants_questionnaire_result_stays_on_screen_when_their_simulation_finishes(rooms, tmp_path,
+                                                                                              monkeypatch):
+    """Inside a room, the questionnaire panel keeps its place when the room says "done": the participant's
+    answers and their result are still shown (the panel is not rebuilt empty), and the board has their outcome."""
+    import ipyvuetify as v
+    import solara
+
+    from servicesim.viz import room_pages
+    from servicesim.workshop import questionnaire as Q
+
+    (tmp_path / "exercises" / "own.toml").write_text(OWN, encoding="utf-8")
+    monkeypatch.setattr(room_pages, "_rooms", rooms)
+    monkeypatch.setitem(Q.DEFAULTS, "samples", 1)                   # one sampled organisation: a few seconds
+    room, (ann, _b, _c) = predicting(rooms, exercise="own")
+    ex = rooms.state(room.code).exercise
+    _box, rc = solara.render(room_pages.QuestionnaireHook(room.code, ann.key, ex, "en"), handle_error=False)
+
+    def with_class(kind, cls):
+        return [w for w in rc.find(kind).widgets if cls in (w.class_ or "").split()]
+
+    rc.find(v.BtnToggle).widgets[0].v_model = 1                       # one answer given (the first statement)
+    assert with_class(v.Html, "ss-q-answered")[0].children[0].startswith("1 of 16")
+    with_class(v.Btn, "ss-q-run")[0].click()
+    for _ in range(1200):
+        if rooms.state(room.code).outcomes.get(ann.participant):
+            break
+        threading.Event().wait(0.1)
+    assert "csat_gap" in rooms.state(room.code).outcomes[ann.participant], "the simulation did not finish"
+    threading.Event().wait(0.5)                                       # let every redraw land
+    assert with_class(v.Html, "ss-q-verdict"), "the participant's result vanished when the room said done"
+    assert with_class(v.Html, "ss-q-answered")[0].children[0].startswith("1 of 16"), "their answers were lost"
+    assert any("has been simulated" in str(w.children) for w in rc.find(v.Alert).widgets)
+    rc.close()
 
 # --- texts -----------------------------------------------------------------------------------------------------
 def test_every_workshop_text_has_its_french():

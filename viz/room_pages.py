@@ -529,8 +529,9 @@ def QuestionnaireHook(code: str, key: str, ex: Exercise, lang: str):
             get_rooms().record_outcome(code, key, kept)
         done.set(True)
 
-    if done.value:
-        solara.Success(t("room.questionnaire_done", lang))
+    with solara.Column(classes=["ss-part-questionnaire-status"]):   # always rendered: the panel below keeps its
+        if done.value:                                              # place in the tree, so its answers and result stay
+            solara.Success(t("room.questionnaire_done", lang), classes=["ss-part-questionnaire-done"])
     settings = {k: ex.run[k] for k in ("days", "warmup", "replicates", "seed") if k in ex.run}
     QuestionnairePanel(lang=lang, on_done=on_done, settings=settings)
 
