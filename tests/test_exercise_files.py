@@ -20,6 +20,7 @@ from servicesim.model.scenario import list_scenarios, load_scenario, make_interv
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ROOT / "workshop" / "exercises"
+PLANS_DIR = ROOT / "docs" / "workshop"
 MINE = ("laissez_faire", "right_dose", "weakest_link", "fewer_handoffs", "transition", "your_organisation")
 CLAIMS = {f"C{i}" for i in range(1, 12)}
 FIELDS = {"compare": {"direction", "csat_gap", "profit_gap"}, "sweep": {"peak"}, "questionnaire": {"csat_gap"}}
@@ -147,7 +148,7 @@ def texts_in(data, lang: str) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("name", MINE)
+@pytest.mark.parametrize("name", (*MINE, "headline"))
 def test_texts_follow_the_apps_typography(name):
     """As the app's French catalogue: a narrow no-break space before : ; ? !, no-break spaces inside « »,
     and a true minus sign in numbers; in both languages, no word broken across a line ("customer- oriented")."""
@@ -160,6 +161,31 @@ def test_texts_follow_the_apps_typography(name):
     for text in texts_fr + texts_in(data, "en"):
         assert not re.search(r"[a-zé]- [a-zé]", text), text
 
+
+def test_every_profit_prediction_allows_the_same_range():
+    """Profit gaps are thousands of salary-days a day apart in size between organisations and hundreds between
+    styles (headline: about +400): every exercise asks them on one scale, wide enough for the answer and a
+    participant's overshoot."""
+    ranges = {p.stem: (a.get("low"), a.get("high")) for p in files() for a in read(p).get("predict", [])
+              if a["field"] == "profit_gap"}
+    assert "headline" in ranges and len(ranges) >= 3
+    assert set(ranges.values()) == {(-1000.0, 1000.0)}, ranges
+
+
+#: The French words the app's catalogue (viz/locale/fr) uses, and the variants that must not creep back in.
+FRENCH_TERMS = {"jours-salaire": re.compile(r"jours? de\s+salaire", re.I),
+                "commandement et contrôle": re.compile(r"commander\s+et\s+contrôler", re.I)}
+
+
+def test_french_words_are_the_apps_own_everywhere_a_participant_reads():
+    app = (ROOT / "viz" / "locale" / "fr" / "LC_MESSAGES" / "servicesim.po").read_text(encoding="utf-8")
+    places = [*files(), ROOT / "workshop" / "locale" / "fr" / "LC_MESSAGES" / "workshop.po",
+              *(PLANS_DIR.glob("*.fr.md")), ROOT / "workshop" / "questionnaire.toml"]
+    for term, variant in FRENCH_TERMS.items():
+        assert term in app.lower() and not variant.search(app), term
+        for path in places:
+            found = variant.search(path.read_text(encoding="utf-8"))
+            assert not found, f"{path.name}: {found[0]!r}, the app says {term!r}"
 
 @pytest.mark.parametrize("path", files(), ids=lambda p: p.stem)
 def test_exercise_runs_build_and_run(path):
@@ -208,7 +234,7 @@ def test_a_wrong_exercise_is_caught_by_these_checks(tmp_path):
 
 
 # --- the session plans (docs/workshop/) -----------------------------------------------------------------------
-PLANS = ROOT / "docs" / "workshop"
+PLANS = PLANS_DIR
 
 
 def plan_blocks(text: str) -> list[tuple[int, int, str]]:

@@ -61,7 +61,7 @@ CASES = [
      "run", "parameters"),
     ({'field = "csat_gap"': 'field = "nps_gap"'}, "predict[1].field", "csat_gap"),
     ({'low = -2.0': 'low = 3.0'}, "predict[1].high", "low < high"),
-    ({'fr = "Commander et contrôler, ou la culture d\'abord ?"': ''}, "title", "English and French"),
+    ({'fr = "Commandement et contrôle, ou la culture d\'abord\u202f?"': ''}, "title", "English and French"),
 ]
 
 

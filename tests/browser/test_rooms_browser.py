@@ -313,7 +313,7 @@ def test_the_whole_flow_in_french(room_url, people):
     fac.locator(".ss-fac-phase-reveal").click()
     verdict = parts[0].locator(".ss-room-verdict")
     expect(verdict).to_contain_text("contre", timeout=120_000)
-    expect(verdict).to_contain_text("jours de salaire par jour")
+    expect(verdict).to_contain_text("jours-salaire par jour")
     expect(parts[0].locator(".ss-board")).to_contain_text("Résultat")
     expect(parts[0].locator(".ss-board")).to_contain_text("intervalle à 95 %")
     expect(parts[0].locator(".ss-board-line").first).to_contain_text("sur 3 ont prédit le bon sens")
