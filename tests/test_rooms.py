@@ -414,6 +414,26 @@ def test_a_questionnaire_participant_brings_their_own_outcome(rooms, tmp_path):
     assert "2 organisations" in B.verdict(state.exercise, None, "fr", state.outcomes)
 
 
+@pytest.mark.parametrize(("lang", "one", "band"), [("en", "1 organisation described", "10th to 90th percentile"),
+                                                   ("fr", "1 organisation décrite", "du 10e au 90e centile")])
+def test_a_questionnaire_board_counts_in_the_right_plural_and_names_its_band(rooms, tmp_path, lang, one, band):
+    """One organisation is "1 organisation", not "1 organisations"; a participant's own outcome is the
+    questionnaire's median and 10th-90th percentile band, and the board says so (not a 95 % interval)."""
+    from servicesim.workshop import render
+
+    (tmp_path / "exercises" / "own.toml").write_text(OWN, encoding="utf-8")
+    room, (ann, _b, _c) = predicting(rooms, exercise="own")
+    rooms.predict(room.code, ann.key, {"csat_gap": 0.3})
+    rooms.record_outcome(room.code, ann.key, {"csat_gap": [0.4, 0.2, 0.6]})
+    rooms.set_phase(room.code, room.token, "reveal")
+    state = rooms.state(room.code)
+    said = B.verdict(state.exercise, None, lang, state.outcomes)
+    assert said.startswith(one + (" ;" if lang == "fr" else ";")), said
+    board = B.build(state.exercise, state.participants, state.predictions, None, state.outcomes)
+    table = render.board_table(board, lang)
+    assert band in table and "95" not in table
+
+
 
 def test_a_participants_questionnaire_result_stays_on_screen_when_their_simulation_finishes(rooms, tmp_path,
                                                                                               monkeypatch):
@@ -446,6 +466,7 @@ def test_a_participants_questionnaire_result_stays_on_screen_when_their_simulati
     threading.Event().wait(0.5)                                       # let every redraw land
     assert with_class(v.Html, "ss-q-verdict"), "the participant's result vanished when the room said done"
     assert with_class(v.Html, "ss-q-answered")[0].children[0].startswith("1 of 16"), "their answers were lost"
+    assert "10th to 90th percentiles" in with_class(v.Html, "ss-q-band-note")[0].children[0]   # what the band is
     assert any("has been simulated" in str(w.children) for w in rc.find(v.Alert).widgets)
     rc.close()
 

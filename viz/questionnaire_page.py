@@ -252,14 +252,15 @@ def Results(result: Mapping, lang: str, stale: bool):
         if stale:
             solara.Warning(t("q.stale", lang), classes=["ss-q-stale"])
         solara.Text(verdict(result, lang), classes=["ss-q-verdict"])
+        # what the brackets and lines are (the 10th-90th percentiles), right under the first figures in brackets
+        solara.Text(t("q.band_note", lang, runs=result["runs"] // len(ARM_KEYS), samples=result["samples"],
+                      low=int(Q.BAND[0]), high=int(Q.BAND[1]), people=people, days=result["days"]),
+                    classes=["ss-note", "ss-q-band-note"])
         solara.HTML(tag="div", unsafe_innerHTML=results_table(result, lang), classes=["ss-q-table"])
         for metric in ("csat", "profit"):
             solara.Text(t(f"q.chart.{metric}", lang), classes=["ss-legend"])
             solara.HTML(tag="div", unsafe_innerHTML=band_svg(result["bands"][metric], metric, lang),
                         classes=["ss-q-band", f"ss-q-band-{metric}"])
-        solara.Text(t("q.band_note", lang, runs=result["runs"] // len(ARM_KEYS), samples=result["samples"],
-                      low=int(Q.BAND[0]), high=int(Q.BAND[1]), people=people, days=result["days"]),
-                    classes=["ss-note"])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
             solara.FileDownload(result["scenario"].encode("utf-8"), filename=t("q.filename", lang),
                                 label=t("q.download", lang), mime_type="application/toml",

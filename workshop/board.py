@@ -9,7 +9,8 @@ the pages, the projector and the debrief export all draw the same :class:`Board`
 * sweep: the *peak* is the swept value with the best mean; its interval runs over the values whose
   interval reaches the best one's (the values the data cannot tell from the peak).
 * questionnaire: each participant's own organisation is their outcome (``csat_gap`` of culture-first
-  against as-is, recorded by the questionnaire).
+  against as-is, recorded by the questionnaire: its median and 10th-90th percentile band over the sampled
+  versions of the organisation, not a 95 % interval; the board's column says so).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from servicesim.model.metrics import METRICS
 from servicesim.viz.i18n import number
 
 from .exercises import VERDICT_METRICS, Exercise
-from .texts import Msg, t
+from .texts import Msg, t, tn
 
 #: Decimals a number of each field is shown with.
 DIGITS = {"csat_gap": 2, "profit_gap": 1, "peak": 2}
@@ -155,8 +156,9 @@ def verdict(ex: Exercise, result: dict | None, lang: str, own: dict[int, dict] |
         if not gaps:
             return ""
         means = [g[0] for g in gaps]
-        return t("verdict.questionnaire", lang, n=len(gaps), mean=fmt("csat_gap", sum(means) / len(means), lang),
-                 low=fmt("csat_gap", min(means), lang), high=fmt("csat_gap", max(means), lang))
+        return tn("verdict.questionnaire", len(gaps), lang, n=len(gaps),
+                  mean=fmt("csat_gap", sum(means) / len(means), lang),
+                  low=fmt("csat_gap", min(means), lang), high=fmt("csat_gap", max(means), lang))
     if not result:
         return ""
     if ex.kind == "sweep":

@@ -12,6 +12,7 @@ from html import escape
 from servicesim.viz.i18n import metric_label, number
 from servicesim.viz.svg import nice_ticks
 
+from . import questionnaire as Q
 from .board import Board, choice_text, fmt, outcome_text
 from .texts import t
 
@@ -44,7 +45,8 @@ def board_table(board: Board, lang: str, me: int | None = None) -> str:
     if board.ready and ex.kind != "questionnaire":
         outs = "".join(f"<td>{escape(outcome_text(board, a.field, lang))}</td>" for a in ex.predict)
         rows.append(f"<tr class='ss-outcome'><th>{escape(t('board.outcome', lang))}</th>{outs}</tr>")
-    own_head = f"<th>{escape(t('board.own', lang))}</th>" if ex.kind == "questionnaire" else ""
+    own_head = (f"<th>{escape(t('board.own', lang, low=int(Q.BAND[0]), high=int(Q.BAND[1])))}</th>"
+                if ex.kind == "questionnaire" else "")
     return (f"<table class='ss-board'><thead><tr><th>{escape(t('board.name', lang))}</th>{head}{own_head}</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
 

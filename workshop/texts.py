@@ -92,8 +92,11 @@ EN: dict[str, str] = {
                     "salary-days a day.",
     "verdict.sweep": "{metric} peaks at {param} = {peak} ({value}); from {low} to {high} the data cannot tell "
                      "the values apart.",
-    "verdict.questionnaire": "{n} organisations described; under culture-first management satisfaction "
-                             "changes by {mean} on average (from {low} to {high}).",
+    "verdict.questionnaire.one": "{n} organisation described; under culture-first management its satisfaction "
+                                 "changes by {mean}.",
+    "verdict.questionnaire.other": "{n} organisations described; under culture-first management satisfaction "
+                                   "changes by {mean} on average (from {low} to {high} from one organisation to "
+                                   "the next).",
     "board.title": "Class board",
     "board.outcome": "Outcome",
     "board.interval": "95 % interval {low} to {high}",
@@ -105,7 +108,7 @@ EN: dict[str, str] = {
     "board.you": "you",
     "board.waiting_run": "The outcome appears when the run has finished.",
     "board.peak_out": "{peak} (the data cannot tell it from {low} to {high})",
-    "board.own": "Own outcome",
+    "board.own": "Own organisation: median ({low}th to {high}th percentile of its versions)",
     "board.direction_out.a": "{a} better",
     "board.direction_out.b": "{b} better",
     "board.direction_out.same": "no clear difference",
@@ -190,8 +193,17 @@ def read_catalogue(lang: str) -> dict[str, str]:
         return {}
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
-    return {m.context: m.string for m in catalog
-            if m.id and m.context and not m.fuzzy and m.string and EN.get(m.context) == m.id}
+    out: dict[str, str] = {}
+    for m in catalog:
+        if not m.id or not m.context or m.fuzzy:
+            continue
+        if isinstance(m.id, (tuple, list)):            # a plural entry: key.one and key.other, as the app's
+            forms = list(m.string)
+            if EN.get(f"{m.context}.one") == m.id[0] and EN.get(f"{m.context}.other") == m.id[1] and all(forms):
+                out[f"{m.context}.one"], out[f"{m.context}.other"] = forms[0], forms[-1]
+        elif m.string and EN.get(m.context) == m.id:
+            out[m.context] = m.string
+    return out
 
 
 def catalogue(lang: str) -> dict[str, str]:
@@ -246,6 +258,15 @@ def t(key: str, lang: str = "en", **values: Any) -> str:
     return text.format(**{k: _shown(v, lang) for k, v in values.items()}) if values else text
 
 
+def tn(key: str, count: float, lang: str = "en", **values: Any) -> str:
+    """``ngettext`` for the workshop's texts: ``key.one`` or ``key.other`` by the language's CLDR plural rule
+    (English: one for 1; French: one for 0 and 1), with ``values`` filled in as :func:`t` does."""
+    from babel import Locale
+
+    form = Locale.parse(norm_lang(lang)).plural_form(abs(count))
+    return t(f"{key}.one" if form == "one" else f"{key}.other", lang, **values)
+
+
 class WorkshopError(Exception):
     """Any refusal of the workshop (a bad code, name, prediction, exercise file...): a message key and
     its values, read by each user in their own language; ``str()`` is the English."""
@@ -265,4 +286,4 @@ def plain(value: Any) -> str:
     return repr(value) if not isinstance(value, (int, float)) or isinstance(value, bool) else str(value)
 
 
-__all__ = ["EN", "LANGS", "Later", "Msg", "WorkshopError", "t", "catalogue", "read_catalogue", "plain"]
+__all__ = ["EN", "LANGS", "Later", "Msg", "WorkshopError", "t", "tn", "catalogue", "read_catalogue", "plain"]
