@@ -3,7 +3,8 @@
 The English texts below are the message ids; the French live in the gettext file
 ``locale/fr/LC_MESSAGES/workshop.po`` (each entry's context is its key here, as in the app's own
 catalogue, :mod:`servicesim.viz.i18n`, which this module reads the same way and whose number
-formatting it shares). The texts of each exercise (title, brief, questions) live in the exercise's
+formatting it shares; a text that counts is a gettext plural, ``key.one`` and ``key.other`` here,
+picked by :func:`tn`). The texts of each exercise (title, brief, questions) live in the exercise's
 own file, in both languages.
 
 :class:`WorkshopError` carries a message key and its values, not a sentence: each participant reads
