@@ -42,6 +42,7 @@ _METRICS = [
     Metric("weakest_team_csat", "Weakest team's satisfaction", "1-5", True),
     Metric("customers", "Active customers", "customers", True),
     Metric("churn_rate", "Customer churn", "share per year", False),
+    Metric("growth_rate", "Customer base growth (acquired minus lost)", "share per year", True),
     Metric("revenue", "Revenue (customers' gross margin)", "salary-days per day", True),
     Metric("cost", "Cost", "salary-days per day", False),
     Metric("profit", "Profit", "salary-days per day", True),

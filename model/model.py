@@ -105,6 +105,7 @@ class ServiceModel(mesa.Model):
         self.money_total = {k: 0.0 for k in ("revenue", "cost", "profit", "concessions", "supervision",
                                              "training", "recruitment", "salaries", "rework")}
         self.churned_counted = 0
+        self.acquired_counted = 0
         self.backlog_sum = 0.0
         self.customer_days = 0.0
         self.records: list[dict] = []
@@ -257,6 +258,7 @@ class ServiceModel(mesa.Model):
         churned_today = self.customers.churned_total - self._churned_before
         self._churned_before = self.customers.churned_total
         self.churned_counted += churned_today
+        self.acquired_counted += self.customers.acquired_today
         cash = money.account(self.p, org.role, self.customers.count, t, ppl.training_effort(), ppl.present,
                              ppl.hires_today, leaders_in_training=float(ppl.styles.enrolled.sum()))
         for k in self.money_total:
@@ -281,6 +283,7 @@ class ServiceModel(mesa.Model):
             "weakest_team_csat": float(np.nanmin(ewma)) if (~np.isnan(ewma)).any() else math.nan,
             "customers": self.customers.count,
             "churn_rate": churned_today / max(self.customers.count, 1) * DAYS_PER_YEAR,
+            "growth_rate": (self.customers.acquired_today - churned_today) / max(self.customers.count, 1) * DAYS_PER_YEAR,
             "revenue": cash.revenue, "cost": cash.cost, "profit": cash.profit, "concessions": cash.concessions,
             "employees": int(staff.sum()),
             "payroll_issues": int((ppl.payroll_issue > 0).sum()),
@@ -359,6 +362,7 @@ class ServiceModel(mesa.Model):
             "weakest_team_csat": float(np.nanmin(teams["csat"])) if teams["csat"].notna().any() else math.nan,
             "customers": self.customers.count,
             "churn_rate": self.churned_counted * DAYS_PER_YEAR / max(self.customer_days, 1e-9),
+            "growth_rate": (self.acquired_counted - self.churned_counted) * DAYS_PER_YEAR / max(self.customer_days, 1e-9),
             **per_day,
             "employees": int(len(self.org.staff) + len(self.org.managers)),
             "days": int(self.steps - self.warmup),

@@ -146,7 +146,7 @@ def test_organisation_too_large_is_refused_with_the_limit(new_page):
     open_group(page, "organisation")
     type_into(page, ".ss-input-teams input", "2000")
     error = page.locator(".ss-param-teams .ss-param-error")
-    expect(error).to_contain_text("Teams × team size = 2,000 × 8")
+    expect(error).to_contain_text("Teams × team size = 2,000 × 10")
     expect(error).to_contain_text("at most 1,000")
     expect(error).to_contain_text("--max-employees")
     page.locator(".ss-reset").click()                                 # nothing pending: the same organisation
