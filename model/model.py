@@ -283,7 +283,8 @@ class ServiceModel(mesa.Model):
             "weakest_team_csat": float(np.nanmin(ewma)) if (~np.isnan(ewma)).any() else math.nan,
             "customers": self.customers.count,
             "churn_rate": churned_today / max(self.customers.count, 1) * DAYS_PER_YEAR,
-            "growth_rate": (self.customers.acquired_today - churned_today) / max(self.customers.count, 1) * DAYS_PER_YEAR,
+            "growth_rate": ((self.customers.acquired_today - churned_today) / max(self.customers.count, 1)
+                            * DAYS_PER_YEAR),
             "revenue": cash.revenue, "cost": cash.cost, "profit": cash.profit, "concessions": cash.concessions,
             "employees": int(staff.sum()),
             "payroll_issues": int((ppl.payroll_issue > 0).sum()),
@@ -362,7 +363,8 @@ class ServiceModel(mesa.Model):
             "weakest_team_csat": float(np.nanmin(teams["csat"])) if teams["csat"].notna().any() else math.nan,
             "customers": self.customers.count,
             "churn_rate": self.churned_counted * DAYS_PER_YEAR / max(self.customer_days, 1e-9),
-            "growth_rate": (self.acquired_counted - self.churned_counted) * DAYS_PER_YEAR / max(self.customer_days, 1e-9),
+            "growth_rate": ((self.acquired_counted - self.churned_counted) * DAYS_PER_YEAR
+                            / max(self.customer_days, 1e-9)),
             **per_day,
             "employees": int(len(self.org.staff) + len(self.org.managers)),
             "days": int(self.steps - self.warmup),
