@@ -167,6 +167,8 @@ BAD = [
      ["targets[0].low = '3.6'", "a finite number"]),
     ("unknown target key", TINY.format(extra="").replace("low = 3.6", "low = 3.6\ncolour = 'red'"),
      ["targets[0].colour = 'red'", "allowed: keys"]),
+    ("miss not a reason", TINY.format(extra="").replace("low = 3.6", "low = 3.6\nmiss = true"),
+     ["targets[0].miss = True", "a string saying why"]),
     ("no targets", TINY.format(extra="").split("[[targets]]")[0], ["targets = None", "at least one target"]),
     ("unknown top key", "colour = 'red'\n" + TINY.format(extra=""), ["key = 'colour'", "allowed:"]),
     ("unknown free parameter", TINY.format(extra="").replace("request_rate = [", "request_rat = ["),
