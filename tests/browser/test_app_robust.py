@@ -151,9 +151,10 @@ def test_organisation_too_large_is_refused_with_the_limit(new_page):
     expect(error).to_contain_text("--max-employees")
     page.locator(".ss-reset").click()                                 # nothing pending: the same organisation
     expect(page.locator(".ss-org-size")).to_contain_text("10 front-office teams")
+    type_into(page, ".ss-input-team_size input", "12")             # 10 teams x 12 x 5,000 > 500,000 customers
     open_group(page, "demand")
     type_into(page, ".ss-input-customers_per_front input", "5000")
-    expect(page.locator(".ss-param-customers_per_front .ss-param-error")).to_contain_text("400,000 customers")
+    expect(page.locator(".ss-param-customers_per_front .ss-param-error")).to_contain_text("600,000 customers")
     expect(page.locator(".ss-param-teams .ss-param-error")).to_have_count(0)   # one error at a time
     assert_no_leak(page)
     step_and_check(page)
