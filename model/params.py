@@ -271,7 +271,7 @@ _PARAMS: list[Param] = [
     _c("trust_latitude_floor", "Share of the latitude granted a person uses when they do not trust their manager at all", 0.5, 0.0, 1.0, "Mayer, Davis & Schoorman (1995): trust is the willingness to take a risk; value assumed"),
     _c("trust_control_weight", "Trust target lost under fully tightened control", 0.5, 0.0, 1.0),
     _c("transition_session_time", "Share of the working day a team spends in sessions on the new way of working while its manager adopts it", 0.05, 0.0, 0.5, "Repenning & Sterman (2001): improvement takes time from the work; value assumed"),
-    _c("acquisition_reach", "New customers per day brought by fully positive word of mouth, as a share of the initial base", 0.0005, 0.0, 0.05),
+    _c("acquisition_reach", "New customers per day brought by fully positive word of mouth, as a share of the initial base", 0.0005, 0.0, 0.05, source="fitted to the growth pattern: docs/CALIBRATION.md"),
 ]
 
 SCHEMA: dict[str, Param] = {p.name: p for p in _PARAMS}
