@@ -10,49 +10,12 @@ import sqlite3
 import threading
 
 import pytest
+from workshop_fixtures import TINY
 
 from servicesim.workshop import board as B
 from servicesim.workshop import export, runs
 from servicesim.workshop.rooms import CODE_LETTERS, Rooms
 from servicesim.workshop.texts import EN, WorkshopError, catalogue
-
-#: A compare exercise small enough to run in a second or two (2 teams of 4, 15 days, 2 replicates).
-TINY = """
-id = "tiny"
-kind = "compare"
-claims = ["C1"]
-credit = "test"
-minutes = 5
-order = 1
-[title]
-en = "Tiny"
-fr = "Minuscule"
-[brief]
-en = "A tiny test exercise."
-fr = "Un tout petit exercice de test."
-[run]
-days = 15
-warmup = 0
-replicates = 2
-seed = 3
-[run.a]
-scenario = "hierarchical"
-set = { teams = 2, team_size = 4 }
-label = { en = "Command", fr = "Commandement" }
-[run.b]
-scenario = "bersin"
-set = { teams = 2, team_size = 4 }
-label = { en = "Culture", fr = "Culture" }
-[[predict]]
-field = "direction"
-ask = { en = "Which?", fr = "Laquelle ?" }
-[[predict]]
-field = "csat_gap"
-ask = { en = "How much?", fr = "Combien ?" }
-[debrief]
-questions = { en = ["Why?"], fr = ["Pourquoi ?"] }
-notice = { en = "Notice.", fr = "Remarquez." }
-"""
 
 TINY_SWEEP = """
 id = "tiny_sweep"
@@ -355,7 +318,7 @@ def test_the_reveal_runs_the_exercise_once_and_the_board_sets_predictions_agains
     assert fr.splitlines()[0].startswith("exercice;participant;champ;pronostic") and "0,3;" in fr
 
     page = export.html_page(rooms, room.code, "fr")
-    assert "@media print" in page and "<svg" in page and "Pourquoi ?" in page and "Tableau de la classe" in page
+    assert "@media print" in page and "<svg" in page and "Pourquoi le groupe" in page and "Tableau de la classe" in page
     for name in ("Ann", "Bob", "Chloé"):
         assert name in page
     assert verdict_fr.split(" :")[0] in page
