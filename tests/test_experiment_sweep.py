@@ -31,6 +31,7 @@ metrics = ["csat", "engagement", "first_contact_resolution"]
 teams = 3
 team_size = 5
 customers_per_front = 80
+request_rate = 0.08    # about the calibrated default's load per front employee (conftest.same_load)
 
 [[arms]]
 name = "hierarchical"
@@ -86,7 +87,7 @@ def test_one_and_two_workers_give_identical_tables_which_are_the_models_results(
         assert list(sub.sort_values("replicate")["seed"]) == seeds, arm
     # a stored row is what the model itself gives for that scenario and seed
     row = summary[(summary["arm"] == "bersin") & (summary["replicate"] == 2)].iloc[0]
-    sc = load_scenario("bersin", {"teams": 3, "team_size": 5, "customers_per_front": 80})
+    sc = load_scenario("bersin", {"teams": 3, "team_size": 5, "customers_per_front": 80, "request_rate": 0.08})
     direct = simulate(sc, seed=int(row["seed"]), days=12)
     for key in ("csat", "engagement", "requests_arrived", "escalation_rate"):
         assert row[key] == direct.summary[key]
