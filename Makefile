@@ -29,7 +29,7 @@ assets: $(STAMP)
 ui: assets
 	$(BIN)/servicesim ui --host $${HOST:-127.0.0.1} --port $${PORT:-8765}
 
-## The whole test suite, slow end-to-end checks included (about 4 minutes on 2 cores);
+## The whole test suite, slow end-to-end checks included (about 8 minutes on 2 cores);
 ## `make test-fast` leaves out the tests marked slow. The browser app's tests need Chromium
 ## (/usr/bin/chromium or `chromium` on PATH): without it the run fails and says how to install it;
 ## `make test SERVICESIM_SKIP_BROWSER=1` leaves them out, and says so at the end (tests/conftest.py).
