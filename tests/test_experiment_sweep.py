@@ -162,7 +162,7 @@ def test_sweep_killed_with_sigkill_resumes_to_exactly_the_uninterrupted_result(t
 
 
 def test_ctrl_c_stops_cleanly_and_the_sweep_resumes(tmp_path):
-    exp_file = write_tiny(tmp_path, days=25, replicates=60)   # 180 runs, seconds of work: Ctrl-C lands mid-sweep
+    exp_file = write_tiny(tmp_path, days=120, replicates=60)  # 180 runs, tens of seconds: Ctrl-C lands mid-sweep
     out = tmp_path / "out"
     proc = subprocess.Popen(_sweep_cmd(exp_file, out, 2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _wait_for_runs(out, 4, proc)
