@@ -164,7 +164,10 @@ def test_sweep_killed_with_sigkill_resumes_to_exactly_the_uninterrupted_result(t
 def test_ctrl_c_stops_cleanly_and_the_sweep_resumes(tmp_path):
     exp_file = write_tiny(tmp_path, days=120, replicates=60)  # 180 runs, tens of seconds: Ctrl-C lands mid-sweep
     out = tmp_path / "out"
-    proc = subprocess.Popen(_sweep_cmd(exp_file, out, 2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # as from a terminal: Ctrl-C's default disposition, whatever this test process inherited or was given
+    # by earlier tests (an ignored SIGINT is inherited by children, and Python then never raises it)
+    proc = subprocess.Popen(_sweep_cmd(exp_file, out, 2), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     _wait_for_runs(out, 4, proc)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
